@@ -1,0 +1,54 @@
+import type { Store } from '../store/store.js'
+import { unauthorized } from '../errors.js'
+import { hashToken, type TokenKind } from './tokens.js'
+
+/** Who a request acts as, from its bearer token. */
+export type Principal =
+  | { kind: 'account'; accountId: string; tokenId: string }
+  | { kind: 'bot'; botId: string; workspaceId: string; tokenId: string }
+  | { kind: 'integration'; integrationId: string; workspaceId: string | null; tokenId: string }
+
+const CACHE_TTL_MS = 5_000
+
+/**
+ * Resolves bearer tokens to principals. Lookups are cached for a few seconds because every request needs
+ * one; revoking a token in this process clears the cache at once, other processes follow within the TTL.
+ */
+export class Authenticator {
+  private cache = new Map<string, { principal: Principal; expires: number }>()
+
+  constructor(private readonly store: Store) {}
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim()
+    if (!token) throw unauthorized('Missing bearer token: send an "Authorization: Bearer <token>" header')
+    const hash = hashToken(token)
+    const cached = this.cache.get(hash)
+    if (cached && cached.expires > Date.now()) return cached.principal
+
+    const row = await this.store.db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst()
+    if (!row) throw unauthorized('Invalid or revoked token')
+    const principal = toPrincipal(row.kind as TokenKind, row)
+    this.cache.set(hash, { principal, expires: Date.now() + CACHE_TTL_MS })
+    return principal
+  }
+
+  /** Forget every cached resolution (after a token, membership, bot or workspace is removed). */
+  invalidate(): void {
+    this.cache.clear()
+  }
+}
+
+function toPrincipal(
+  kind: TokenKind,
+  row: { id: string; accountId: string | null; botId: string | null; workspaceId: string | null; integrationId: string | null },
+): Principal {
+  switch (kind) {
+    case 'pat':
+      return { kind: 'account', accountId: row.accountId!, tokenId: row.id }
+    case 'bot':
+      return { kind: 'bot', botId: row.botId!, workspaceId: row.workspaceId!, tokenId: row.id }
+    case 'integration':
+      return { kind: 'integration', integrationId: row.integrationId!, workspaceId: row.workspaceId, tokenId: row.id }
+  }
+}

@@ -1,0 +1,31 @@
+import type { Section } from '../handlers.js'
+import { conversationHandlers } from './conversations.js'
+import { eventHandlers, promoteDueEvents } from './events.js'
+import { messageHandlers } from './messages.js'
+import { miscHandlers } from './misc.js'
+import { participantHandlers } from './participants.js'
+import { deleteExpiredStates, stateHandlers } from './states.js'
+import { taskHandlers } from './tasks.js'
+import { userHandlers } from './users.js'
+import { workflowHandlers } from './workflows.js'
+
+/** The chat runtime: users, conversations, participants, messages, events, states, workflows, tasks, tags, analytics. */
+export const chatSection: Section = {
+  name: 'chat',
+  handlers: {
+    ...userHandlers,
+    ...conversationHandlers,
+    ...participantHandlers,
+    ...messageHandlers,
+    ...eventHandlers,
+    ...stateHandlers,
+    ...workflowHandlers,
+    ...taskHandlers,
+    ...miscHandlers,
+  },
+  async sweep({ store, clock }) {
+    const now = clock.now().toISOString()
+    await promoteDueEvents(store.db, now)
+    await deleteExpiredStates(store.db, now)
+  },
+}

@@ -1,0 +1,73 @@
+import { join, resolve } from 'node:path'
+import { isPostgresUrl } from './store/store.js'
+
+export type ServerOptions = {
+  /** TCP port; 0 picks a free one. Default 3000 (`BPKIT_PORT`). */
+  port?: number
+  /** Interface to listen on. Default 127.0.0.1 (`BPKIT_HOST`). */
+  host?: string
+  /** Where the SQLite database, file bytes and credentials live. Default ./.bpkit (`BPKIT_DATA_DIR`). */
+  dataDir?: string
+  /** An SQLite path or a postgres:// URL. Default <dataDir>/bpkit.sqlite (`BPKIT_DATABASE_URL`). */
+  database?: string
+  /** PostgreSQL schema for bpkit's tables. Default public. */
+  postgresSchema?: string
+  /** The URL clients reach this server at, used in the URLs it hands out. Default http://host:port (`BPKIT_PUBLIC_URL`). */
+  publicUrl?: string
+  /** The personal access token created on first start (`BPKIT_ADMIN_TOKEN`); random when unset. */
+  adminToken?: string
+  /** pino level: fatal, error, warn, info, debug, trace or silent. Default info (`BPKIT_LOG_LEVEL`). */
+  logLevel?: string
+  /** Largest JSON request body in bytes. Default 5 MiB (`BPKIT_BODY_LIMIT`). */
+  bodyLimit?: number
+  /** Largest file upload in bytes. Default 100 MB (`BPKIT_FILE_SIZE_LIMIT`). */
+  fileSizeLimit?: number
+  /** Print the credentials of a newly created store to stdout. Default true for `bpkit serve`. */
+  printCredentials?: boolean
+  /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
+  quotas?: Record<string, number>
+}
+
+export type ServerConfig = Required<Omit<ServerOptions, 'publicUrl' | 'adminToken' | 'postgresSchema'>> &
+  Pick<ServerOptions, 'publicUrl' | 'adminToken' | 'postgresSchema'>
+
+type Env = Record<string, string | undefined>
+
+const numberFrom = (value: string | undefined, name: string): number | undefined => {
+  if (value === undefined || value === '') return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(value)}`)
+  return n
+}
+
+const jsonObjectFrom = (value: string | undefined, name: string): Record<string, number> | undefined => {
+  if (value === undefined) return undefined
+  try {
+    const parsed: unknown = JSON.parse(value)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, number>
+  } catch {
+    // reported below
+  }
+  throw new Error(`${name} must be a JSON object, got ${JSON.stringify(value)}`)
+}
+
+/** Options win over `BPKIT_*` environment variables, which win over the defaults. An empty variable is unset. */
+export function resolveConfig(options: ServerOptions = {}, processEnv: Env = process.env): ServerConfig {
+  const env = Object.fromEntries(Object.entries(processEnv).filter(([, value]) => value !== '')) as Env
+  const dataDir = resolve(options.dataDir ?? env.BPKIT_DATA_DIR ?? '.bpkit')
+  const database = options.database ?? env.BPKIT_DATABASE_URL ?? join(dataDir, 'bpkit.sqlite')
+  return {
+    port: options.port ?? numberFrom(env.BPKIT_PORT, 'BPKIT_PORT') ?? 3000,
+    host: options.host ?? env.BPKIT_HOST ?? '127.0.0.1',
+    dataDir,
+    database: isPostgresUrl(database) || database === ':memory:' ? database : resolve(database),
+    postgresSchema: options.postgresSchema,
+    publicUrl: (options.publicUrl ?? env.BPKIT_PUBLIC_URL)?.replace(/\/+$/, ''),
+    adminToken: options.adminToken ?? env.BPKIT_ADMIN_TOKEN,
+    logLevel: options.logLevel ?? env.BPKIT_LOG_LEVEL ?? 'info',
+    bodyLimit: options.bodyLimit ?? numberFrom(env.BPKIT_BODY_LIMIT, 'BPKIT_BODY_LIMIT') ?? 5 * 1024 * 1024,
+    fileSizeLimit: options.fileSizeLimit ?? numberFrom(env.BPKIT_FILE_SIZE_LIMIT, 'BPKIT_FILE_SIZE_LIMIT') ?? 100_000_000,
+    printCredentials: options.printCredentials ?? false,
+    quotas: options.quotas ?? jsonObjectFrom(env.BPKIT_QUOTAS, 'BPKIT_QUOTAS') ?? {},
+  }
+}

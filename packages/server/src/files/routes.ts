@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '../context.js'
+import { sendPublicContent, sendSignedContent } from './download-route.js'
+import { receiveUpload } from './upload-route.js'
+import { fileRoutes } from './urls.js'
+
+/**
+ * The routes behind the URLs the files section hands out. They are authenticated by their signature, not a
+ * bearer token, and live in their own plugin so that their raw-body handling leaves the JSON API untouched.
+ */
+export async function registerFileRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers()
+    // Leave the body unread: the upload handler streams it to disk itself.
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null))
+    scope.put(fileRoutes.upload, (request, reply) => receiveUpload(services, request, reply))
+    scope.get(fileRoutes.download, (request, reply) => sendSignedContent(services, request, reply))
+    scope.get(fileRoutes.public, (request, reply) => sendPublicContent(services, request, reply))
+  })
+}

@@ -1,0 +1,50 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import * as core from './migrations/001_core.js'
+import * as tables from '../tables/migration.js'
+import * as chat from '../chat/migration.js'
+import * as files from '../files/migration.js'
+import * as integrations from '../integrations/migration.js'
+import * as admin from '../admin/migration.js'
+import * as members from '../members/migration.js'
+import * as bots from '../bots/migration.js'
+import * as usage from '../usage/migration.js'
+
+/**
+ * The one migration set, in order. Each section keeps its migration next to its code; a new migration is
+ * a new entry here, never an edit of one that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  '001_core': core,
+  '002_chat': chat,
+  '003_files': files,
+  '004_tables': tables,
+  '005_admin': admin,
+  '006_integrations': integrations,
+  '007_members': members,
+  '008_bots': bots,
+  '009_usage': usage,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+const MIGRATION_ATTEMPTS = 3
+
+/**
+ * `schema` (PostgreSQL) keeps Kysely's own bookkeeping tables in that schema: without it Kysely looks for them
+ * in every schema of the database, so a second bpkit schema would wrongly find the first one's.
+ *
+ * Kysely's migrator still lists the tables of every schema before it takes its lock; when another schema is
+ * dropped during that listing (test servers do this), PostgreSQL answers `schema "…" does not exist`. That
+ * failure says nothing about ours, so the migration is tried again.
+ */
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest()
+    if (!error) return
+    const message = (error as Error).message ?? String(error)
+    const otherSchemaVanished = /schema "[^"]+" does not exist/.test(message) && !message.includes(`"${schema}"`)
+    if (otherSchemaVanished && attempt < MIGRATION_ATTEMPTS) continue
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${message}`)
+  }
+}
