@@ -27,24 +27,13 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
-const MIGRATION_ATTEMPTS = 3
-
 /**
  * `schema` (PostgreSQL) keeps Kysely's own bookkeeping tables in that schema: without it Kysely looks for them
  * in every schema of the database, so a second bpkit schema would wrongly find the first one's.
- *
- * Kysely's migrator still lists the tables of every schema before it takes its lock; when another schema is
- * dropped during that listing (test servers do this), PostgreSQL answers `schema "…" does not exist`. That
- * failure says nothing about ours, so the migration is tried again.
  */
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const { error, results } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest()
-    if (!error) return
-    const message = (error as Error).message ?? String(error)
-    const otherSchemaVanished = /schema "[^"]+" does not exist/.test(message) && !message.includes(`"${schema}"`)
-    if (otherSchemaVanished && attempt < MIGRATION_ATTEMPTS) continue
-    const failed = results?.find((r) => r.status === 'Error')
-    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${message}`)
-  }
+  const { error, results } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest()
+  if (!error) return
+  const failed = results?.find((r) => r.status === 'Error')
+  throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`)
 }

@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely'
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Database } from './database.js'
 import { migrateToLatest } from './migrate.js'
+import { SchemaScopedPostgresDialect } from './postgres-introspector.js'
 import { withStatementCache } from './sqlite-statements.js'
 
 export type DialectName = 'sqlite' | 'postgres'
@@ -63,7 +64,7 @@ async function openPostgres(url: string, schema: string): Promise<Kysely<Databas
     }
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) })
 }
 
 /** Opens the store named by `options.database` and brings its schema up to date. */
