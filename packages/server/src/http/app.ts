@@ -27,7 +27,7 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     bodyLimit: config.bodyLimit,
-    genReqId: () => `req_${newUlid()}`,
+    genReqId: process.env.ABL_ID ? (() => { let n = 0; return () => `req_${n++}` })() : () => `req_${newUlid()}`,
     // Errors the router raises before a route is found (a malformed URL, an over-long path parameter).
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id)
@@ -53,7 +53,7 @@ export async function buildApp(services: Services, sections: Section[]): Promise
   })
 
   // The one hook every request pays for after its response: its log line, then the sections' observers.
-  const observers = sections.filter((s) => s.afterOperation)
+  const observers = sections.filter((s) => s.afterOperation && !(process.env.ABL_OBS ?? '').split(',').includes(s.name))
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
     const ctx = request.bpkitContext
@@ -69,7 +69,7 @@ export async function buildApp(services: Services, sections: Section[]): Promise
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 
-  const lifecycle = { beforeReply: sections.filter((s) => s.beforeReply) }
+  const lifecycle = { beforeReply: process.env.ABL_BR ? [] : sections.filter((s) => s.beforeReply) }
   registerOperations(app, services, publicOperations, apiSchemas.public, mergeHandlers(sections, 'handlers'), lifecycle)
   registerOperations(app, services, billingOperations, apiSchemas.billing, mergeHandlers(sections, 'billingHandlers'), lifecycle)
   for (const section of sections) await section.routes?.(app, services)

@@ -1,31 +1,30 @@
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3'
-import type { SqliteDatabase } from 'kysely'
 
 const MAX_CACHED_STATEMENTS = 500
 
 /**
- * Kysely's SQLite driver prepares every query anew, which cost about a tenth of the server's CPU on the hot
- * path. Kysely compiles the same SQL text for the same query shape, so prepared statements are kept by
- * their text (least recently used dropped first) and reused; SQLite re-prepares them itself after a schema
- * change.
+ * Prepared statements kept by their SQL text (least recently used dropped first) and reused: Kysely compiles
+ * the same text for the same query shape, and preparing each query anew cost about a tenth of the server's
+ * CPU on the hot path. SQLite re-prepares a kept statement itself after a schema change.
  */
-export function withStatementCache(connection: SqliteConnection): SqliteDatabase {
-  const statements = new Map<string, Statement>()
-  return {
-    close: () => {
-      statements.clear()
-      connection.close()
-    },
-    prepare: (sql: string) => {
-      let statement = statements.get(sql)
-      if (statement) {
-        statements.delete(sql)
-      } else {
-        statement = connection.prepare(sql)
-        if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value!)
-      }
-      statements.set(sql, statement)
-      return statement as unknown as ReturnType<SqliteDatabase['prepare']>
-    },
+export class StatementCache {
+  private readonly statements = new Map<string, Statement>()
+
+  constructor(private readonly connection: SqliteConnection) {}
+
+  get(sql: string): Statement {
+    let statement = this.statements.get(sql)
+    if (statement) {
+      this.statements.delete(sql)
+    } else {
+      statement = this.connection.prepare(sql)
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.delete(this.statements.keys().next().value!)
+    }
+    this.statements.set(sql, statement)
+    return statement
+  }
+
+  clear(): void {
+    this.statements.clear()
   }
 }

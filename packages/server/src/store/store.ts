@@ -1,10 +1,10 @@
-import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely'
+import { Kysely, sql, type Transaction } from 'kysely'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Database } from './database.js'
 import { migrateToLatest } from './migrate.js'
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js'
-import { withStatementCache } from './sqlite-statements.js'
+import { GroupCommitSqliteDialect } from './sqlite-driver.js'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -27,7 +27,10 @@ export type Store = {
 
 export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//.test(database)
 
-async function openSqlite(path: string): Promise<Kysely<Database>> {
+/** An open database, and how to wait until what was written to it is durable. */
+type Opened = { db: Kysely<Database>; whenCommitted(): Promise<void> }
+
+async function openSqlite(path: string): Promise<Opened> {
   const { default: SQLite } = await import('better-sqlite3')
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const connection = new SQLite(path)
@@ -49,10 +52,11 @@ async function openSqlite(path: string): Promise<Kysely<Database>> {
     }
     return regex.test(value) ? 1 : 0
   })
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) })
+  const dialect = new GroupCommitSqliteDialect(connection)
+  return { db: new Kysely<Database>({ dialect }), whenCommitted: () => dialect.driver.whenCommitted() }
 }
 
-async function openPostgres(url: string, schema: string): Promise<Kysely<Database>> {
+async function openPostgres(url: string, schema: string): Promise<Opened> {
   const { default: pg } = await import('pg')
   if (schema !== 'public') {
     const setup = new pg.Client({ connectionString: url })
@@ -64,13 +68,14 @@ async function openPostgres(url: string, schema: string): Promise<Kysely<Databas
     }
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` })
-  return new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) })
+  // A PostgreSQL transaction is durable once its COMMIT has answered.
+  return { db: new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, schema) }), whenCommitted: () => Promise.resolve() }
 }
 
 /** Opens the store named by `options.database` and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const dialect: DialectName = isPostgresUrl(options.database) ? 'postgres' : 'sqlite'
-  const db =
+  const { db, whenCommitted } =
     dialect === 'postgres'
       ? await openPostgres(options.database, options.postgresSchema ?? 'public')
       : await openSqlite(options.database)
@@ -83,7 +88,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return {
     db,
     dialect,
-    transaction: (fn) => db.transaction().execute(fn),
+    async transaction(fn) {
+      const result = await db.transaction().execute(fn)
+      await whenCommitted()
+      return result
+    },
     close: () => db.destroy(),
   }
 }

@@ -22,10 +22,16 @@ export async function meteredScope(ctx: RequestContext): Promise<{ workspaceId: 
 
 type Call = { workspaceId: string; botId: string; day: string }
 
-/** Adds up a batch of calls per workspace, bot and day: one upsert per counter, not per call. */
+/**
+ * Adds up a batch of calls per workspace, bot and day: one upsert per counter, not per call. Calls counted
+ * against a workspace deleted since (the deletion's own call, say) are dropped with it.
+ */
 async function writeCalls(store: Store, calls: Call[]): Promise<void> {
+  const workspaceIds = [...new Set(calls.map((call) => call.workspaceId))]
+  const live = new Set((await store.db.selectFrom('workspaces').select('id').where('id', 'in', workspaceIds).execute()).map((w) => w.id))
   const counts = new Map<string, Call & { calls: number }>()
   for (const call of calls) {
+    if (!live.has(call.workspaceId)) continue
     const key = `${call.workspaceId} ${call.botId} ${call.day}`
     const counter = counts.get(key)
     if (counter) counter.calls++
