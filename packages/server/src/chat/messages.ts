@@ -5,6 +5,9 @@ import { ApiError } from '../errors.js'
 import { newId } from '../ids.js'
 import { hasTags, parseJson } from '../store/json.js'
 import { paginate } from '../store/pagination.js'
+import { prepared } from '../store/prepared.js'
+import type { Selectable } from 'kysely'
+import type { ChatTables } from './tables.js'
 import { isoDate } from './inputs.js'
 import { getOrCreate } from './lookup.js'
 import { toMessage } from './models.js'
@@ -34,33 +37,40 @@ function newMessage(input: PublicApi.CreateMessageInput, ctx: RequestContext, bo
   }
 }
 
+type MessageRow = ReturnType<typeof newMessage>
+
+const messageColumns: (keyof MessageRow)[] = ['id', 'botId', 'conversationId', 'userId', 'type', 'payload', 'direction', 'origin', 'tags', 'lookupKey', 'createdAt', 'updatedAt']
+
+/**
+ * The hot write path: one statement inserts the message only if its conversation and user are the bot's
+ * (INSERT ... SELECT ... WHERE EXISTS); when it inserts nothing, a second query says which one is missing.
+ */
+const insertMessage = prepared<MessageRow, Selectable<ChatTables['messages']>>((db, p) =>
+  db
+    .insertInto('messages')
+    .columns(messageColumns)
+    .expression(
+      db
+        .selectNoFrom((eb) => messageColumns.map((column) => eb.val(p[column]).as(column)))
+        .where((eb) =>
+          eb.and([
+            eb.exists(eb.selectFrom('conversations').select('id').where('id', '=', p.conversationId).where('botId', '=', p.botId)),
+            eb.exists(eb.selectFrom('users').select('id').where('id', '=', p.userId).where('botId', '=', p.botId)),
+          ]),
+        ),
+    )
+    .returningAll(),
+)
+
 export const messageHandlers: PublicHandlers = {
   async createMessage(input, ctx) {
     const botId = await ctx.botId()
-    // The hot write path: one statement inserts the message only if its conversation and user are the bot's
-    // (INSERT ... SELECT ... WHERE EXISTS); when it inserts nothing, a second query says which one is missing.
-    const values = newMessage(input, ctx, botId, null)
-    const columns = Object.keys(values) as (keyof typeof values)[]
-    const row = await ctx.db
-      .insertInto('messages')
-      .columns(columns)
-      .expression(
-        ctx.db
-          .selectNoFrom((eb) => columns.map((column) => eb.val(values[column]).as(column)))
-          .where((eb) =>
-            eb.and([
-              eb.exists(eb.selectFrom('conversations').select('id').where('id', '=', input.conversationId).where('botId', '=', botId)),
-              eb.exists(eb.selectFrom('users').select('id').where('id', '=', input.userId).where('botId', '=', botId)),
-            ]),
-          ),
-      )
-      .returningAll()
-      .executeTakeFirst()
-    if (!row) {
+    const { rows } = await insertMessage(ctx.db, newMessage(input, ctx, botId, null))
+    if (!rows[0]) {
       await requireRefs(ctx.db, botId, { conversations: input.conversationId, users: input.userId })
       throw new ApiError('ResourceLockedConflict', 'The conversation or user of this message was deleted meanwhile; retry the request')
     }
-    return { message: toMessage(row) }
+    return { message: toMessage(rows[0]) }
   },
 
   async getOrCreateMessage(input, ctx) {

