@@ -23,6 +23,9 @@ export type Services = {
 
 export type WorkspaceAccess = { id: string; role: string }
 
+/** The bot a request acts on, and that bot's workspace. */
+export type BotScope = { botId: string; workspaceId: string }
+
 const header = (headers: IncomingHttpHeaders, name: string) => {
   const value = headers[name]
   return (Array.isArray(value) ? value[0] : value)?.trim() || undefined
@@ -35,6 +38,7 @@ const header = (headers: IncomingHttpHeaders, name: string) => {
 export class RequestContext {
   private bot?: Promise<string>
   private botWorkspace?: string
+  private resolvedBot?: BotScope
   private memberships = new Map<string, Promise<WorkspaceAccess>>()
   /** When the request arrived (ms since the epoch). */
   readonly startedAt = Date.now()
@@ -85,6 +89,14 @@ export class RequestContext {
     return this.bot
   }
 
+  /**
+   * The bot the request acts on and its workspace, once `botId` has resolved it; undefined before, and when
+   * it could not be. What is recorded after a request reads it without another lookup.
+   */
+  get knownBot(): BotScope | undefined {
+    return this.resolvedBot
+  }
+
   /** The workspace of the bot the request acts on (see `botId`), known once the bot is resolved. */
   async botWorkspaceId(): Promise<string> {
     await this.botId()
@@ -132,6 +144,7 @@ export class RequestContext {
     if (p.kind === 'bot') {
       if (requested && requested !== p.botId) throw forbidden(`This bot API key cannot act on bot "${requested}"`)
       this.botWorkspace = p.workspaceId
+      this.resolvedBot = { botId: p.botId, workspaceId: p.workspaceId }
       return p.botId
     }
     if (!requested) throw invalidPayload('Missing "x-bot-id" header: name the bot this request acts on')
@@ -139,6 +152,7 @@ export class RequestContext {
     const workspaceHeader = this.header('x-workspace-id')
     if (workspaceHeader && workspaceHeader !== workspaceId) throw notFound('Bot', requested)
     this.botWorkspace = workspaceId
+    this.resolvedBot = { botId: requested, workspaceId }
     return requested
   }
 

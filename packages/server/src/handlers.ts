@@ -15,6 +15,9 @@ export type BillingHandlers = {
 
 export type OperationEvent = { operation: string; status: number; ctx: RequestContext }
 
+/** A value, or a promise of it: what runs after every request returns plain values when it needs no lookup. */
+export type MaybePromise<T> = T | Promise<T>
+
 /**
  * A section of the server (chat, files, tables, admin, ...): its operation handlers, and optionally routes
  * that are not API operations (such as the upload URL a file's bytes are PUT to).

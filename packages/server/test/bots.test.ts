@@ -172,6 +172,35 @@ describeEachStore('bots: logs, issues and action runs recorded by the server', (
     await expectApiError(client.getBotLogs({ id: bot.id, timeStart: 'yesterday' }), { code: 400, message: /timeStart/ })
   })
 
+  it('getBotLogs pages through lines written in many batches, newest first, each line once', async () => {
+    const { bot } = await clientFor(server()).createBot({ name: 'busy' })
+    const client = clientFor(server(), { botId: bot.id })
+    const timeStart = new Date(Date.now() - 1000).toISOString()
+    const users: string[] = []
+    for (let round = 0; round < 5; round++) {
+      // Concurrent requests, then a read (which writes what was recorded): one batch per round.
+      users.push(...(await Promise.all(Array.from({ length: 50 }, () => client.createUser({ tags: {} })))).map((r) => r.user.id))
+      await client.getBotLogs({ id: bot.id, timeStart, level: 'error' })
+    }
+    const lines: { timestamp: string; message: string; userId?: string }[] = []
+    let nextToken: string | undefined
+    let pages = 0
+    do {
+      const page = await client.getBotLogs({ id: bot.id, timeStart, messageContains: 'CREATEUSER 201', nextToken })
+      assert.ok(page.logs.length <= 100)
+      lines.push(...page.logs)
+      nextToken = page.nextToken
+      pages++
+    } while (nextToken)
+    assert.equal(pages, 3)
+    assert.equal(lines.length, users.length, 'one line per createUser call')
+    assert.deepEqual(
+      lines.map((l) => l.timestamp),
+      lines.map((l) => l.timestamp).sort().reverse(),
+    )
+    assert.equal(new Set(lines.map((l) => l.message)).size, lines.length, 'no line twice')
+  })
+
   it('failed requests become issues with events; an issue can be deleted', async () => {
     const { bot } = await clientFor(server()).createBot({ name: 'failing' })
     const client = clientFor(server(), { botId: bot.id })

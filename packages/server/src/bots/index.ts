@@ -1,4 +1,4 @@
-import type { OperationEvent, Section } from '../handlers.js'
+import type { MaybePromise, OperationEvent, Section } from '../handlers.js'
 import { actionRunHandlers, recordActionRun } from './action-runs.js'
 import { botAllowlistHandlers } from './allowlist.js'
 import { botAnalyticsHandlers } from './analytics.js'
@@ -10,10 +10,18 @@ import { botVersionHandlers } from './versions.js'
 import { botWebchatHandlers } from './webchat.js'
 
 /** Writes what the server saw of a request made for a bot: its log line, its issue if it failed, its action run. */
-async function recordBotRequest({ operation, status, ctx }: OperationEvent): Promise<void> {
-  const botId = await botOfRequest(ctx)
+function recordBotRequest(event: OperationEvent): MaybePromise<void> {
+  const botId = botOfRequest(event.ctx)
+  return botId instanceof Promise ? botId.then((id) => recordForBot(id, event)) : recordForBot(botId, event)
+}
+
+function recordForBot(botId: string | undefined, { operation, status, ctx }: OperationEvent): MaybePromise<void> {
   if (!botId) return
   recordBotLog(botId, operation, status, ctx)
+  if (status >= 400 || operation === 'callAction') return recordOutcome(botId, operation, status, ctx)
+}
+
+async function recordOutcome(botId: string, operation: string, status: number, ctx: OperationEvent['ctx']): Promise<void> {
   if (status >= 400) await recordBotIssue(botId, operation, status, ctx)
   if (operation === 'callAction') await recordActionRun(botId, status, ctx)
 }

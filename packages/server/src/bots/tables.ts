@@ -3,16 +3,14 @@
  * lines, issues, action runs) and the bot's saved versions. All bot-owned (`botId`, cascading from `bots`).
  */
 export interface BotsTables {
-  /** One compact line per request made for the bot (`getBotLogs`). */
-  botLogs: {
+  /** The compact lines of the requests made for the bot (`getBotLogs`), a batch per row (store/log-lines.ts). */
+  botLogBatches: {
     id: string
     botId: string
-    timestamp: string
-    level: string
-    message: string
-    userId: string | null
-    conversationId: string | null
-    workflowId: string | null
+    firstTimestamp: string
+    lastTimestamp: string
+    /** JSON: `[timestamp, level, message, userId, conversationId, workflowId][]`, in the order recorded. */
+    lines: string
   }
   /** Failed requests of a bot, grouped by operation and error type (`code`). */
   botIssues: {

@@ -27,7 +27,7 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     bodyLimit: config.bodyLimit,
-    genReqId: process.env.ABL_ID ? (() => { let n = 0; return () => `req_${n++}` })() : () => `req_${newUlid()}`,
+    genReqId: () => `req_${newUlid()}`,
     // Errors the router raises before a route is found (a malformed URL, an over-long path parameter).
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id)
@@ -53,23 +53,34 @@ export async function buildApp(services: Services, sections: Section[]): Promise
   })
 
   // The one hook every request pays for after its response: its log line, then the sections' observers.
-  const observers = sections.filter((s) => s.afterOperation && !(process.env.ABL_OBS ?? '').split(',').includes(s.name))
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
+  // Observers that need no lookup answer synchronously, and then nothing waits for a promise.
+  const observers = sections.filter((s) => s.afterOperation)
+  // The level is set once at start: below info, the line is not even built.
+  const logsRequests = (app.log as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')
+  app.addHook('onResponse', (request, reply, done) => {
+    if (logsRequests) {
+      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
+    }
     const ctx = request.bpkitContext
-    if (!ctx) return
+    if (!ctx) return done()
+    const event = { operation: ctx.operation, status: reply.statusCode, ctx }
+    const failed = (section: Section) => (err: unknown) => request.log.warn({ err }, `${section.name}: afterOperation failed`)
+    let pending: Promise<void>[] | undefined
     for (const section of observers) {
       try {
-        await section.afterOperation!({ operation: ctx.operation, status: reply.statusCode, ctx })
+        const result = section.afterOperation!(event)
+        if (result) (pending ??= []).push(result.catch(failed(section)))
       } catch (err) {
-        request.log.warn({ err }, `${section.name}: afterOperation failed`)
+        failed(section)(err)
       }
     }
+    if (pending) void Promise.all(pending).then(() => done())
+    else done()
   })
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 
-  const lifecycle = { beforeReply: process.env.ABL_BR ? [] : sections.filter((s) => s.beforeReply) }
+  const lifecycle = { beforeReply: sections.filter((s) => s.beforeReply) }
   registerOperations(app, services, publicOperations, apiSchemas.public, mergeHandlers(sections, 'handlers'), lifecycle)
   registerOperations(app, services, billingOperations, apiSchemas.billing, mergeHandlers(sections, 'billingHandlers'), lifecycle)
   for (const section of sections) await section.routes?.(app, services)

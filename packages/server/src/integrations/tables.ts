@@ -46,16 +46,14 @@ export interface IntegrationsTables {
     targetKind: HubKind
     targetId: string
   }
-  /** Log lines the server recorded for an integration (the requests its keys made). */
-  integrationLogs: {
+  /** Log lines the server recorded for an integration (the requests its keys made), a batch per row. */
+  integrationLogBatches: {
     id: string
     integrationId: string
-    timestamp: string
-    level: string
-    message: string
-    userId: string | null
-    conversationId: string | null
-    workflowId: string | null
+    firstTimestamp: string
+    lastTimestamp: string
+    /** JSON: `[timestamp, level, message, userId, conversationId, workflowId][]`, in the order recorded. */
+    lines: string
   }
   /** The shareable id of an integration installed on a bot (sandbox links). */
   integrationShareableIds: {

@@ -8,6 +8,7 @@ import * as admin from '../admin/migration.js'
 import * as members from '../members/migration.js'
 import * as bots from '../bots/migration.js'
 import * as usage from '../usage/migration.js'
+import * as logBatches from './migrations/010_log_batches.js'
 
 /**
  * The one migration set, in order. Each section keeps its migration next to its code; a new migration is
@@ -23,16 +24,18 @@ const migrations: Record<string, Migration> = {
   '007_members': members,
   '008_bots': bots,
   '009_usage': usage,
+  '010_log_batches': logBatches,
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations }
+/** Every migration of bpkit's schema, by name (exported for the tests of a migration). */
+export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }
 
 /**
  * `schema` (PostgreSQL) keeps Kysely's own bookkeeping tables in that schema: without it Kysely looks for them
  * in every schema of the database, so a second bpkit schema would wrongly find the first one's.
  */
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest()
+  const { error, results } = await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateToLatest()
   if (!error) return
   const failed = results?.find((r) => r.status === 'Error')
   throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`)

@@ -4,7 +4,7 @@ import type { Db } from './store.js'
 
 /** Stands for a parameter while a prepared query is compiled; replaced by its value at each run. */
 class Placeholder {
-  constructor(readonly name: string) {}
+  constructor(readonly key: string) {}
 }
 
 /** Hands out placeholders, one per parameter name, typed as the parameter's value. */
@@ -12,14 +12,15 @@ export type Placeholders<P> = { readonly [K in keyof P]: P[K] }
 
 const placeholders = new Proxy({} as Record<string, Placeholder>, { get: (_, name) => new Placeholder(String(name)) })
 
-type Template = { sql: string; slots: (Placeholder | { value: unknown })[]; query: CompiledQuery['query'] }
+/** A compiled query, and for each of its parameters the key of the value it takes, or its constant value. */
+type Template = { sql: string; query: CompiledQuery['query']; keys: (string | undefined)[]; constants: unknown[] }
 
 /**
  * A query of a fixed shape, built and compiled by Kysely once per dialect, then run with new values.
  * Building and compiling costs a few microseconds per query, as much as SQLite takes to run a point
- * lookup: worth sparing on the request paths every bot hits (reading a message, writing one, the log
- * lines). `build` receives placeholders for the parameters; each must be used as a value, never to
- * choose the query's shape.
+ * lookup: worth sparing on the request paths every bot hits (reading a message, writing one). `build`
+ * receives placeholders for the parameters (`p.id`); each must be used as a value, never to choose the
+ * query's shape.
  */
 export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysely<Database>, params: Placeholders<P>) => Compilable<O>) {
   const templates = new Map<unknown, Template>()
@@ -31,11 +32,17 @@ export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysel
       template = {
         sql: compiled.sql,
         query: compiled.query,
-        slots: compiled.parameters.map((value) => (value instanceof Placeholder ? value : { value })),
+        keys: compiled.parameters.map((value) => (value instanceof Placeholder ? value.key : undefined)),
+        constants: compiled.parameters.map((value) => (value instanceof Placeholder ? undefined : value)),
       }
       templates.set(adapter, template)
     }
-    const parameters = template.slots.map((slot) => (slot instanceof Placeholder ? params[slot.name] : slot.value))
+    const { keys, constants } = template
+    const parameters = new Array<unknown>(keys.length)
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]
+      parameters[i] = key === undefined ? constants[i] : params[key]
+    }
     return db.executeQuery<O>({ sql: template.sql, parameters, query: template.query, queryId: { queryId: '' } } as CompiledQuery<O>)
   }
 }

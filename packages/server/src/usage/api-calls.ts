@@ -1,5 +1,5 @@
-import type { OperationEvent } from '../handlers.js'
-import type { RequestContext, Services } from '../context.js'
+import type { MaybePromise, OperationEvent } from '../handlers.js'
+import type { BotScope, RequestContext, Services } from '../context.js'
 import type { Store } from '../store/store.js'
 import { perServer, WriteBehind } from '../store/write-behind.js'
 
@@ -8,8 +8,13 @@ const DAY = 10
 /**
  * The workspace and bot a request counts against: the bot it acted for (a bot key's, or `x-bot-id`), else
  * the workspace it named (`x-workspace-id`, a key's own workspace). Undefined when it reached neither.
+ * Known at once when the request resolved its bot.
  */
-export async function meteredScope(ctx: RequestContext): Promise<{ workspaceId: string; botId: string } | undefined> {
+export function meteredScope(ctx: RequestContext): MaybePromise<BotScope | undefined> {
+  return ctx.knownBot ?? resolveScope(ctx)
+}
+
+async function resolveScope(ctx: RequestContext): Promise<BotScope | undefined> {
   if (ctx.principal.kind === 'bot' || ctx.header('x-bot-id')) {
     const botId = await ctx.botId().catch(() => undefined)
     if (botId) return { workspaceId: await ctx.botWorkspaceId(), botId }
@@ -60,9 +65,13 @@ const pendingCalls = perServer(
 export const flushApiCalls = (services: Services) => pendingCalls(services).flush()
 
 /** Counts every answered API call (whatever its status) against its workspace and bot, per UTC day. */
-export async function countApiCall({ ctx }: OperationEvent): Promise<void> {
-  const scope = await meteredScope(ctx)
-  if (scope) pendingCalls(ctx.services).add({ ...scope, day: ctx.now().slice(0, DAY) })
+export function countApiCall({ ctx }: OperationEvent): MaybePromise<void> {
+  const scope = meteredScope(ctx)
+  return scope instanceof Promise ? scope.then((s) => countCall(ctx, s)) : countCall(ctx, scope)
+}
+
+function countCall(ctx: RequestContext, scope: BotScope | undefined): void {
+  if (scope) pendingCalls(ctx.services).add({ workspaceId: scope.workspaceId, botId: scope.botId, day: ctx.now().slice(0, DAY) })
 }
 
 /**
