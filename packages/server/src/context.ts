@@ -6,6 +6,7 @@ import type { ServerConfig } from './config.js'
 import type { Store } from './store/store.js'
 import { forbidden, invalidPayload, notFound } from './errors.js'
 import { installedIds } from './integrations/installs.js'
+import { prepared } from './store/prepared.js'
 import { actsOnPathWorkspace, assertRoleMayCall, isRestricted } from './members/roles.js'
 
 /** What every handler can reach besides its request: shared by all requests of one server. */
@@ -25,6 +26,15 @@ export type WorkspaceAccess = { id: string; role: string }
 
 /** The bot a request acts on, and that bot's workspace. */
 export type BotScope = { botId: string; workspaceId: string }
+
+/** A bot's workspace and the account's role there (none when not a member): every request of a personal token with `x-bot-id`. */
+const botWithMembership = prepared<{ accountId: string; botId: string }, { workspaceId: string; role: string | null }>((db, p) =>
+  db
+    .selectFrom('bots')
+    .leftJoin('workspaceMembers', (join) => join.onRef('workspaceMembers.workspaceId', '=', 'bots.workspaceId').on('workspaceMembers.accountId', '=', p.accountId))
+    .select(['bots.workspaceId', 'workspaceMembers.role'])
+    .where('bots.id', '=', p.botId),
+)
 
 const header = (headers: IncomingHttpHeaders, name: string) => {
   const value = headers[name]
@@ -158,14 +168,7 @@ export class RequestContext {
 
   /** The bot's workspace, with the account's role there checked: one query for the bot and the membership. */
   private async accountBotWorkspace(accountId: string, botId: string): Promise<string> {
-    const row = await this.db
-      .selectFrom('bots')
-      .leftJoin('workspaceMembers', (join) =>
-        join.onRef('workspaceMembers.workspaceId', '=', 'bots.workspaceId').on('workspaceMembers.accountId', '=', accountId),
-      )
-      .select(['bots.workspaceId', 'workspaceMembers.role'])
-      .where('bots.id', '=', botId)
-      .executeTakeFirst()
+    const [row] = (await botWithMembership(this.db, { accountId, botId })).rows
     if (!row?.role) throw notFound('Bot', botId)
     const access = { id: row.workspaceId, role: row.role }
     this.memberships.set(row.workspaceId, Promise.resolve(access))
