@@ -2,6 +2,7 @@ import { it } from 'node:test'
 import assert from 'node:assert/strict'
 import { clientFor, describeEachStore } from './support.js'
 import { createOtherAccount, expectApiError } from './admin-support.js'
+import { addMember, createWorkspaceWithBot } from './members-support.js'
 import { objectSchema, uniqueName } from './integrations-helpers.js'
 
 /** Waits until `read` returns a value `accept` takes: what the server records runs just after it answers. */
@@ -278,6 +279,19 @@ describeEachStore('bots: analytics, transfer, allowlist, webchat, isolation', ({
     assert.equal((await inTarget.getBot({ id: bot.id })).bot.name, 'moving')
     const asBot = clientFor(server(), { token: key.value, workspaceId: undefined, botId: undefined })
     assert.equal((await asBot.getWorkspace({ id: target.id })).id, target.id, "the bot's key now acts in the target workspace")
+  })
+
+  it('transferBot needs a role that may transfer in the target workspace too', async () => {
+    const source = await createWorkspaceWithBot(server(), 'Transfer source')
+    const target = await createWorkspaceWithBot(server(), 'Transfer target of a viewer')
+    const manager = await addMember(server(), source.workspaceId, 'manager')
+    const asTargetViewer = await addMember(server(), target.workspaceId, 'viewer', manager.email)
+    const client = clientFor(server(), { token: manager.token, workspaceId: source.workspaceId, botId: undefined })
+    await expectApiError(client.transferBot({ id: source.botId, targetWorkspaceId: target.workspaceId }), { code: 403, type: 'Forbidden' })
+    assert.equal((await client.getBot({ id: source.botId })).bot.id, source.botId, 'the bot stayed')
+    await clientFor(server(), { workspaceId: target.workspaceId, botId: undefined }).updateWorkspaceMember({ id: asTargetViewer.memberId, role: 'manager' })
+    await client.transferBot({ id: source.botId, targetWorkspaceId: target.workspaceId })
+    await expectApiError(client.getBot({ id: source.botId }), { code: 404 })
   })
 
   it('getBotAllowlist and updateBotAllowlist', async () => {

@@ -2,7 +2,7 @@ import type { PublicHandlers } from '../handlers.js'
 import { botOfWorkspace } from '../admin/bot-access.js'
 import { readData } from '../admin/bot-model.js'
 import { findPackage, usableBy } from '../integrations/store.js'
-import { invalidPayload } from '../errors.js'
+import { ApiError, invalidPayload } from '../errors.js'
 
 export const botTransferHandlers: PublicHandlers = {
   /**
@@ -13,7 +13,9 @@ export const botTransferHandlers: PublicHandlers = {
   async transferBot({ id, targetWorkspaceId }, ctx) {
     ctx.accountId()
     const bot = await botOfWorkspace(ctx, id)
-    await ctx.workspace(targetWorkspaceId).catch(() => {
+    // The caller's role must allow transferBot in the target workspace too: a member without it gets 403.
+    await ctx.workspace(targetWorkspaceId).catch((error: unknown) => {
+      if (!(error instanceof ApiError) || error.type !== 'ResourceNotFound') throw error
       throw invalidPayload(`Invalid "targetWorkspaceId": ${JSON.stringify(targetWorkspaceId)} is not a workspace you are a member of`)
     })
     if (targetWorkspaceId === bot.workspaceId) return {}
