@@ -24,6 +24,11 @@ export type ServerOptions = {
   fileSizeLimit?: number
   /** Print the credentials of a newly created store to stdout. Default true for `bpkit serve`. */
   printCredentials?: boolean
+  /**
+   * Days that what the server records about requests is kept: bot and integration log lines, bot issue events
+   * and action runs; 0 keeps them forever. Default 30 (`BPKIT_LOG_RETENTION_DAYS`).
+   */
+  logRetentionDays?: number
   /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
   quotas?: Record<string, number>
 }
@@ -68,6 +73,7 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     bodyLimit: options.bodyLimit ?? numberFrom(env.BPKIT_BODY_LIMIT, 'BPKIT_BODY_LIMIT') ?? 5 * 1024 * 1024,
     fileSizeLimit: options.fileSizeLimit ?? numberFrom(env.BPKIT_FILE_SIZE_LIMIT, 'BPKIT_FILE_SIZE_LIMIT') ?? 100_000_000,
     printCredentials: options.printCredentials ?? false,
+    logRetentionDays: options.logRetentionDays ?? numberFrom(env.BPKIT_LOG_RETENTION_DAYS, 'BPKIT_LOG_RETENTION_DAYS') ?? 30,
     quotas: options.quotas ?? jsonObjectFrom(env.BPKIT_QUOTAS, 'BPKIT_QUOTAS') ?? {},
   }
 }

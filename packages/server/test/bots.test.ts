@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import { clientFor, describeEachStore } from './support.js'
 import { createOtherAccount, expectApiError } from './admin-support.js'
 import { addMember, createWorkspaceWithBot } from './members-support.js'
+import { botsSection } from '../src/bots/index.js'
+import { integrationsSection } from '../src/integrations/index.js'
 import { objectSchema, uniqueName } from './integrations-helpers.js'
 
 /** Waits until `read` returns a value `accept` takes: what the server records runs just after it answers. */
@@ -200,6 +202,39 @@ describeEachStore('bots: logs, issues and action runs recorded by the server', (
       lines.map((l) => l.timestamp).sort().reverse(),
     )
     assert.equal(new Set(lines.map((l) => l.message)).size, lines.length, 'no line twice')
+  })
+
+  it('the sweeps drop log lines, issue events and action runs older than the retention, and keep the rest', async () => {
+    const client = clientFor(server())
+    const { bot } = await client.createBot({ name: 'retained' })
+    const botClient = clientFor(server(), { botId: bot.id })
+    await expectApiError(botClient.getUser({ id: 'user_01JUNKUNKNOWNUSER00000000' }), { code: 404 })
+    const { integration } = await client.createIntegration({ name: uniqueName('retained'), version: '1.0.0' })
+    const { db } = server().server.store
+    const longAgo = new Date(Date.now() - 40 * 86_400_000).toISOString()
+    const old = { firstTimestamp: longAgo, lastTimestamp: longAgo, lines: JSON.stringify([[longAgo, 'info', 'old line', null, null, null]]) }
+    await db.insertInto('botLogBatches').values({ id: 'blog_old', botId: bot.id, ...old }).execute()
+    await db.insertInto('integrationLogBatches').values({ id: 'ilog_old', integrationId: integration.id, ...old }).execute()
+    const [issue] = (await eventually(() => client.listBotIssues({ id: bot.id }), (r) => r.issues.length > 0)).issues
+    await db.insertInto('botIssueEvents').values({ id: 'ievt_old', issueId: issue!.id, botId: bot.id, data: '{}', createdAt: longAgo }).execute()
+    const run = { botId: bot.id, integrationName: 'slack', actionType: 'slack:send', input: '{}', output: null, status: 'SUCCESS', durationMs: 1, errorMessage: null }
+    await db.insertInto('actionRuns').values([{ id: 'arun_old', timestamp: longAgo, ...run }, { id: 'arun_new', timestamp: new Date().toISOString(), ...run }]).execute()
+    const timeStart = new Date(0).toISOString()
+    const messages = async () => (await client.getBotLogs({ id: bot.id, timeStart })).logs.map((l) => l.message)
+    assert.ok((await messages()).includes('old line'))
+
+    const services = { store: server().server.store, clock: { now: () => new Date() } }
+    await botsSection.sweep!({ ...services, config: { ...server().server.config, logRetentionDays: 0 } } as never)
+    assert.ok((await messages()).includes('old line'), 'a retention of 0 keeps everything')
+    await botsSection.sweep!({ ...services, config: server().server.config } as never)
+    await integrationsSection.sweep!({ ...services, config: server().server.config } as never)
+
+    const kept = await messages()
+    assert.ok(!kept.includes('old line') && kept.some((m) => m.startsWith('getUser 404')), JSON.stringify(kept))
+    assert.deepEqual(await db.selectFrom('integrationLogBatches').select('id').where('integrationId', '=', integration.id).execute(), [])
+    const events = await db.selectFrom('botIssueEvents').select('id').where('botId', '=', bot.id).execute()
+    assert.ok(events.length === 1 && events[0]!.id !== 'ievt_old', 'the recent issue event stays')
+    assert.deepEqual((await db.selectFrom('actionRuns').select('id').where('botId', '=', bot.id).execute()).map((r) => r.id), ['arun_new'])
   })
 
   it('failed requests become issues with events; an issue can be deleted', async () => {

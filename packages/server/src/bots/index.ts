@@ -5,6 +5,7 @@ import { botAnalyticsHandlers } from './analytics.js'
 import { botOfRequest } from './bot-of-request.js'
 import { botIssueHandlers, recordBotIssue } from './issues.js'
 import { botLogHandlers, flushBotLogs, recordBotLog } from './logs.js'
+import { botLogLines, pruneLogLines, retentionCutoff } from '../store/log-lines.js'
 import { botTransferHandlers } from './transfer.js'
 import { botVersionHandlers } from './versions.js'
 import { botWebchatHandlers } from './webchat.js'
@@ -44,4 +45,12 @@ export const botsSection: Section = {
   },
   afterOperation: recordBotRequest,
   close: flushBotLogs,
+  /** Drops what was recorded about requests older than the retention (`logRetentionDays`). */
+  async sweep(services) {
+    const before = retentionCutoff(services)
+    if (!before) return
+    await pruneLogLines(services, botLogLines, before)
+    await services.store.db.deleteFrom('botIssueEvents').where('createdAt', '<', before).execute()
+    await services.store.db.deleteFrom('actionRuns').where('timestamp', '<', before).execute()
+  },
 }

@@ -5,6 +5,7 @@ import { integrationHandlers } from './integrations.js'
 import { interfaceHandlers } from './interfaces.js'
 import { integrationKeyHandlers } from './keys.js'
 import { flushIntegrationLogs, integrationLogHandlers, recordIntegrationRequest } from './logs.js'
+import { integrationLogLines, pruneLogLines, retentionCutoff } from '../store/log-lines.js'
 import { pluginHandlers } from './plugins.js'
 import { shareableIdHandlers } from './shareable.js'
 
@@ -26,4 +27,9 @@ export const integrationsSection: Section = {
   routes: assetRoutes,
   afterOperation: recordIntegrationRequest,
   close: flushIntegrationLogs,
+  /** Drops the log lines older than the retention (`logRetentionDays`). */
+  async sweep(services) {
+    const before = retentionCutoff(services)
+    if (before) await pruneLogLines(services, integrationLogLines, before)
+  },
 }

@@ -102,6 +102,20 @@ export const recordLogLine = (services: Services, table: LogLineTable, line: New
 /** Writes the lines recorded so far (readers call it first; the server calls it on close). */
 export const flushLogLines = (services: Services, table: LogLineTable) => pendingLines(services)(table).flush()
 
+/**
+ * The time before which request records are dropped by the sweeps, from `logRetentionDays`; undefined when
+ * they are kept forever.
+ */
+export function retentionCutoff(services: Services): string | undefined {
+  const days = services.config.logRetentionDays
+  return days > 0 ? new Date(services.clock.now().getTime() - days * 86_400_000).toISOString() : undefined
+}
+
+/** Deletes the batches of lines all older than `before`. */
+export async function pruneLogLines(services: Services, table: LogLineTable, before: string): Promise<void> {
+  await (services.store.db as unknown as LogTables).deleteFrom(table.name).where('lastTimestamp', '<', before).execute()
+}
+
 /** Batches read per query while walking an owner's log. */
 const BATCHES_PER_READ = 20
 
