@@ -62,6 +62,36 @@ describeEachStore('files: upload and download', ({ server }) => {
     assert.match(new TextDecoder().decode(read.bytes), /^# Guide/)
   })
 
+  it('a download URL serves byte ranges (206) and HEAD, and refuses a range past the end (416)', async () => {
+    const client = clientFor(server())
+    const content = 'abcdefghijklmnopqrstuvwxyz'
+    const { file } = await client.uploadFile({ key: 'alphabet.txt', content, accessPolicies: ['public_content'] })
+    const { file: signed } = await client.uploadFile({ key: 'alphabet-private.txt', content })
+    for (const url of [file.url, signed.url]) {
+      const ranged = async (range: string) => {
+        const response = await fetch(url, { headers: { range } })
+        return { status: response.status, contentRange: response.headers.get('content-range'), length: response.headers.get('content-length'), text: await response.text() }
+      }
+      assert.deepEqual(await ranged('bytes=0-4'), { status: 206, contentRange: 'bytes 0-4/26', length: '5', text: 'abcde' })
+      assert.deepEqual(await ranged('bytes=20-'), { status: 206, contentRange: 'bytes 20-25/26', length: '6', text: 'uvwxyz' })
+      assert.deepEqual(await ranged('bytes=-3'), { status: 206, contentRange: 'bytes 23-25/26', length: '3', text: 'xyz' })
+      assert.deepEqual(await ranged('bytes=24-99'), { status: 206, contentRange: 'bytes 24-25/26', length: '2', text: 'yz' })
+      const whole = await ranged('bytes=0-1, 5-6')
+      assert.deepEqual([whole.status, whole.text], [200, content], 'several ranges: the whole file')
+      const past = await ranged('bytes=26-')
+      assert.equal(past.status, 416)
+      assert.equal(past.contentRange, 'bytes */26')
+      assert.match(JSON.parse(past.text).message, /Range not satisfiable/)
+
+      const head = await fetch(url, { method: 'HEAD' })
+      assert.equal(head.status, 200)
+      assert.equal(head.headers.get('content-length'), '26')
+      assert.equal(head.headers.get('accept-ranges'), 'bytes')
+      assert.equal(head.headers.get('content-type'), 'text/plain')
+      assert.equal(await head.text(), '')
+    }
+  })
+
   it('upsertFile replaces a file by key: same id, pending again, the old upload URL refused, the old bytes gone', async () => {
     const client = clientFor(server())
     const { file: first } = await client.uploadFile({ key: 'replace.txt', content: 'version one' })

@@ -14,7 +14,7 @@ export async function registerFileRoutes(app: FastifyInstance, services: Service
     // Leave the body unread: the upload handler streams it to disk itself.
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null))
     scope.put(fileRoutes.upload, (request, reply) => receiveUpload(services, request, reply))
-    scope.get(fileRoutes.download, (request, reply) => sendSignedContent(services, request, reply))
-    scope.get(fileRoutes.public, (request, reply) => sendPublicContent(services, request, reply))
+    scope.route({ method: ['GET', 'HEAD'], url: fileRoutes.download, handler: (request, reply) => sendSignedContent(services, request, reply) })
+    scope.route({ method: ['GET', 'HEAD'], url: fileRoutes.public, handler: (request, reply) => sendPublicContent(services, request, reply) })
   })
 }
