@@ -126,6 +126,47 @@ export async function use(): Promise<number> {
   assert.deepEqual(typeErrors([out, usage]), [])
 })
 
+test('gen --integration writes the type of an integration, and the file compiles with IntegrationSpecificClient', async () => {
+  const { integration } = await client.createIntegration({
+    name: `inbox-${Date.now().toString(36)}`,
+    version: '2.1.0',
+    channels: { inbox: { messages: { text: { schema: object({ text: { type: 'string' } }) } }, conversation: { tags: { thread: {} } }, message: { tags: {} } } },
+    events: { leadWon: { schema: object({ leadId: { type: 'string' } }) } },
+    states: { credentials: { type: 'integration', schema: object({ accessToken: { type: 'string' } }) } },
+    user: { tags: { crmId: {} } },
+  })
+  const out = join(dir, 'inbox.ts')
+  const result = await bpkit(['gen', '--integration', integration.id, '--out', out, '--name', 'Inbox'])
+  assert.equal(result.code, 0, result.stderr)
+  const source = readFileSync(out, 'utf8')
+  assert.match(source, new RegExp(`from integration ${integration.id} \\("${integration.name}@2\\.1\\.0"\\)`))
+  assert.match(source, /export type Inbox = \{\n  actions: \{\}\n  channels: \{\n    inbox: \{/)
+  assert.match(source, /tags: \{ user: "crmId" \}/)
+
+  const usage = join(dir, 'inbox-usage.ts')
+  writeFileSync(
+    usage,
+    `import { Client } from '@bpkit/client'
+import { IntegrationSpecificClient } from '@bpkit/client/typed'
+import type { Inbox } from './inbox.js'
+
+const integration = new IntegrationSpecificClient<Inbox>(new Client())
+export async function use(): Promise<string> {
+  await integration.getOrCreateConversation({ channel: 'inbox', tags: { thread: 'T-1' } })
+  // @ts-expect-error no such channel
+  await integration.getOrCreateConversation({ channel: 'outbox', tags: {} })
+  await integration.createEvent({ type: 'leadWon', payload: { leadId: 'l-1' } })
+  // @ts-expect-error leadId is a string
+  await integration.createEvent({ type: 'leadWon', payload: { leadId: 1 } })
+  const { state } = await integration.getState({ type: 'integration', id: 'i', name: 'credentials' })
+  return state.payload.accessToken
+}
+`,
+  )
+  assert.deepEqual(typeErrors([out, usage]), [])
+  assert.equal((await bpkit(['gen', '--bot', 'bot_x', '--integration', integration.id])).code, 1, '--bot and --integration together print the help and fail')
+})
+
 test('gen prints to stdout without --out, and reports an unknown bot', async () => {
   const { bot } = await client.createBot({ name: 'Bare' })
   const printed = await bpkit(['gen', '--bot', bot.id])
@@ -138,5 +179,5 @@ test('gen prints to stdout without --out, and reports an unknown bot', async () 
   const missing = await bpkit(['gen', '--bot', 'bot_01JAAAAAAAAAAAAAAAAAAAAAAA'])
   assert.equal(missing.code, 2)
   assert.match(missing.stderr, /^ResourceNotFound: /)
-  assert.equal((await bpkit(['gen'])).code, 1, 'no --bot prints the help and fails')
+  assert.equal((await bpkit(['gen'])).code, 1, 'neither --bot nor --integration prints the help and fails')
 })
