@@ -47,7 +47,6 @@ const header = (headers: IncomingHttpHeaders, name: string) => {
  */
 export class RequestContext {
   private bot?: Promise<string>
-  private botWorkspace?: string
   private resolvedBot?: BotScope
   private memberships = new Map<string, Promise<WorkspaceAccess>>()
   /** When the request arrived (ms since the epoch). */
@@ -110,7 +109,7 @@ export class RequestContext {
   /** The workspace of the bot the request acts on (see `botId`), known once the bot is resolved. */
   async botWorkspaceId(): Promise<string> {
     await this.botId()
-    return this.botWorkspace!
+    return this.resolvedBot!.workspaceId
   }
 
   /**
@@ -153,7 +152,6 @@ export class RequestContext {
     const p = this.principal
     if (p.kind === 'bot') {
       if (requested && requested !== p.botId) throw forbidden(`This bot API key cannot act on bot "${requested}"`)
-      this.botWorkspace = p.workspaceId
       this.resolvedBot = { botId: p.botId, workspaceId: p.workspaceId }
       return p.botId
     }
@@ -161,7 +159,6 @@ export class RequestContext {
     const workspaceId = p.kind === 'account' ? await this.accountBotWorkspace(p.accountId, requested) : await this.integrationBotWorkspace(p, requested)
     const workspaceHeader = this.header('x-workspace-id')
     if (workspaceHeader && workspaceHeader !== workspaceId) throw notFound('Bot', requested)
-    this.botWorkspace = workspaceId
     this.resolvedBot = { botId: requested, workspaceId }
     return requested
   }
