@@ -1,4 +1,5 @@
 import type { PublicApi } from '@bpkit/spec'
+import type { Selectable } from 'kysely'
 import type { RequestContext } from '../context.js'
 import type { PublicHandlers } from '../handlers.js'
 import { ApiError } from '../errors.js'
@@ -6,13 +7,12 @@ import { newId } from '../ids.js'
 import { hasTags, parseJson } from '../store/json.js'
 import { paginate } from '../store/pagination.js'
 import { prepared } from '../store/prepared.js'
-import type { Selectable } from 'kysely'
-import type { ChatTables } from './tables.js'
 import { isoDate } from './inputs.js'
 import { getOrCreate } from './lookup.js'
 import { toMessage } from './models.js'
 import { deleteOwned, findOwned, requireRefs } from './refs.js'
 import { cleanTags, discriminatingTags, lookupKey, mergeTags } from './tags.js'
+import type { ChatTables } from './tables.js'
 
 /**
  * The stored row of a new message. A bot (personal or bot key) writes outgoing messages; an integration
@@ -39,7 +39,11 @@ function newMessage(input: PublicApi.CreateMessageInput, ctx: RequestContext, bo
 
 type MessageRow = ReturnType<typeof newMessage>
 
-const messageColumns: (keyof MessageRow)[] = ['id', 'botId', 'conversationId', 'userId', 'type', 'payload', 'direction', 'origin', 'tags', 'lookupKey', 'createdAt', 'updatedAt']
+// Every column of a new message, once each: the compiler refuses a list that misses one.
+const messageColumns = Object.keys({
+  id: true, botId: true, conversationId: true, userId: true, type: true, payload: true, direction: true,
+  origin: true, tags: true, lookupKey: true, createdAt: true, updatedAt: true,
+} satisfies Record<keyof MessageRow, true>) as (keyof MessageRow)[]
 
 /**
  * The hot write path: one statement inserts the message only if its conversation and user are the bot's

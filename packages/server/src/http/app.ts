@@ -64,14 +64,14 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     const ctx = request.bpkitContext
     if (!ctx) return done()
     const event = { operation: ctx.operation, status: reply.statusCode, ctx }
-    const failed = (section: Section) => (err: unknown) => request.log.warn({ err }, `${section.name}: afterOperation failed`)
+    const warn = (section: Section, err: unknown) => request.log.warn({ err }, `${section.name}: afterOperation failed`)
     let pending: Promise<void>[] | undefined
     for (const section of observers) {
       try {
         const result = section.afterOperation!(event)
-        if (result) (pending ??= []).push(result.catch(failed(section)))
+        if (result) (pending ??= []).push(result.catch((err: unknown) => warn(section, err)))
       } catch (err) {
-        failed(section)(err)
+        warn(section, err)
       }
     }
     if (pending) void Promise.all(pending).then(() => done())

@@ -150,8 +150,9 @@ export async function readLogLines(services: Services, table: LogLineTable, owne
   const keep = lineFilter(input, from, to, cursor)
   const db = services.store.db as unknown as LogTables
 
-  // Batches come newest last line first. Once batches down to `reached` are read, a line newer than
-  // `reached` cannot be outranked by one of a batch not read yet: the page is settled when it has enough.
+  // Batches come newest last line first. Once the batches down to one whose last line is at T are read, a
+  // line newer than T cannot be outranked by a line of a batch not read yet: the page is settled as soon
+  // as its pageSize + 1 lines are all newer than T.
   let found: KeyedLine[] = []
   let after: { lastTimestamp: string; id: string } | undefined
   for (;;) {

@@ -30,10 +30,7 @@ const migrations: Record<string, Migration> = {
 /** Every migration of bpkit's schema, by name (exported for the tests of a migration). */
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations }
 
-/**
- * `schema` (PostgreSQL) keeps Kysely's own bookkeeping tables in that schema: without it Kysely looks for them
- * in every schema of the database, so a second bpkit schema would wrongly find the first one's.
- */
+/** `schema` (PostgreSQL): bpkit's schema, where Kysely keeps its own bookkeeping tables too. */
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateToLatest()
   if (!error) return
