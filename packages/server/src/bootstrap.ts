@@ -4,6 +4,8 @@ import type { Services } from './context.js'
 import { newId } from './ids.js'
 import { generateToken, hashToken } from './auth/tokens.js'
 import { newBotRow } from './admin/bot-model.js'
+import { insertBotUser } from './runtime/bot-user.js'
+import { webhookBaseUrl } from './runtime/webhook-ids.js'
 
 /** What a client needs to reach the server as its first account: the `BP_*` environment of `bpkit env`. */
 export type Credentials = {
@@ -34,9 +36,14 @@ export function writeCredentials(dataDir: string, credentials: Credentials): voi
 }
 
 export const exportLines = (c: Credentials) =>
-  [`export BP_API_URL=${c.apiUrl}`, `export BP_TOKEN=${c.token}`, `export BP_WORKSPACE_ID=${c.workspaceId}`, `export BP_BOT_ID=${c.botId}`].join(
-    '\n',
-  )
+  [
+    `export BP_API_URL=${c.apiUrl}`,
+    `export BP_TOKEN=${c.token}`,
+    `export BP_WORKSPACE_ID=${c.workspaceId}`,
+    `export BP_BOT_ID=${c.botId}`,
+    // Where integrations' webhooks land: `$BP_WEBHOOK_URL/<webhookId>`.
+    `export BP_WEBHOOK_URL=${webhookBaseUrl(c.apiUrl)}`,
+  ].join('\n')
 
 /**
  * On first start with an empty store: one account, one workspace, one bot and one personal access token.
@@ -56,6 +63,7 @@ export async function bootstrap(services: Services, apiUrl: string): Promise<{ c
     await trx.insertInto('workspaces').values({ id: ids.workspace, name: 'Default workspace', handle: null, ownerId: ids.account, data: '{}', createdAt: now, updatedAt: now }).execute()
     await trx.insertInto('workspaceMembers').values({ id: newId('member'), workspaceId: ids.workspace, accountId: ids.account, role: 'owner', createdAt: now, updatedAt: now }).execute()
     await trx.insertInto('bots').values(newBotRow({ name: 'Default bot' }, { id: ids.bot, workspaceId: ids.workspace, createdBy: ids.account }, now)).execute()
+    await insertBotUser(trx, ids.bot, now)
     await trx.insertInto('tokens').values({ id: newId('token'), kind: 'pat', hash: hashToken(token), accountId: ids.account, workspaceId: null, botId: null, integrationId: null, note: 'bpkit admin token', createdAt: now }).execute()
   })
   const credentials = { apiUrl, token, workspaceId: ids.workspace, botId: ids.bot }

@@ -29,6 +29,18 @@ export type ServerOptions = {
    * and action runs; 0 keeps them forever. Default 30 (`BPKIT_LOG_RETENTION_DAYS`).
    */
   logRetentionDays?: number
+  /** Longest a bot or integration may take to answer one call of the runtime, in ms. Default 60000 (`BPKIT_RUNTIME_TIMEOUT_MS`). */
+  runtimeTimeoutMs?: number
+  /** Attempts of one delivery (a message or event to a bot or integration) before it fails for good. Default 5 (`BPKIT_DELIVERY_ATTEMPTS`). */
+  deliveryAttempts?: number
+  /** Wait before a delivery's second attempt, in ms; it doubles with each attempt after. Default 1000 (`BPKIT_DELIVERY_BACKOFF_MS`). */
+  deliveryBackoffMs?: number
+  /** Deliveries in flight from one server process. Default 64 (`BPKIT_DELIVERY_CONCURRENCY`). */
+  deliveryConcurrency?: number
+  /** Deliveries in flight from one server process to one bot and its integrations. Default 8 (`BPKIT_DELIVERY_CONCURRENCY_PER_BOT`). */
+  deliveryConcurrencyPerBot?: number
+  /** How often the store is polled for due deliveries and schedules, in ms. Default 250 (`BPKIT_DELIVERY_POLL_MS`). */
+  deliveryPollMs?: number
   /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
   quotas?: Record<string, number>
 }
@@ -42,6 +54,12 @@ const numberFrom = (value: string | undefined, name: string): number | undefined
   if (value === undefined || value === '') return undefined
   const n = Number(value)
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(value)}`)
+  return n
+}
+
+const positiveFrom = (value: string | undefined, name: string): number | undefined => {
+  const n = numberFrom(value, name)
+  if (n === 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(value)}`)
   return n
 }
 
@@ -75,5 +93,11 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     printCredentials: options.printCredentials ?? false,
     logRetentionDays: options.logRetentionDays ?? numberFrom(env.BPKIT_LOG_RETENTION_DAYS, 'BPKIT_LOG_RETENTION_DAYS') ?? 30,
     quotas: options.quotas ?? jsonObjectFrom(env.BPKIT_QUOTAS, 'BPKIT_QUOTAS') ?? {},
+    runtimeTimeoutMs: options.runtimeTimeoutMs ?? positiveFrom(env.BPKIT_RUNTIME_TIMEOUT_MS, 'BPKIT_RUNTIME_TIMEOUT_MS') ?? 60_000,
+    deliveryAttempts: options.deliveryAttempts ?? positiveFrom(env.BPKIT_DELIVERY_ATTEMPTS, 'BPKIT_DELIVERY_ATTEMPTS') ?? 5,
+    deliveryBackoffMs: options.deliveryBackoffMs ?? numberFrom(env.BPKIT_DELIVERY_BACKOFF_MS, 'BPKIT_DELIVERY_BACKOFF_MS') ?? 1_000,
+    deliveryConcurrency: options.deliveryConcurrency ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY, 'BPKIT_DELIVERY_CONCURRENCY') ?? 64,
+    deliveryConcurrencyPerBot: options.deliveryConcurrencyPerBot ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY_PER_BOT, 'BPKIT_DELIVERY_CONCURRENCY_PER_BOT') ?? 8,
+    deliveryPollMs: options.deliveryPollMs ?? positiveFrom(env.BPKIT_DELIVERY_POLL_MS, 'BPKIT_DELIVERY_POLL_MS') ?? 250,
   }
 }

@@ -4,8 +4,9 @@ import type { Authenticator, Principal } from './auth/principal.js'
 import type { Clock } from './clock.js'
 import type { ServerConfig } from './config.js'
 import type { Store } from './store/store.js'
+import type { Runtime } from './runtime/runtime.js'
 import { forbidden, invalidPayload, notFound } from './errors.js'
-import { installedIds } from './integrations/installs.js'
+import { installedIds, installedIntegrationAliases } from './integrations/installs.js'
 import { prepared } from './store/prepared.js'
 import { actsOnPathWorkspace, assertRoleMayCall, isRestricted } from './members/roles.js'
 
@@ -20,6 +21,10 @@ export type Services = {
    * committed, to remove what the store's cascades do not reach (file bytes, per-table SQL tables).
    */
   botsDeleted(botIds: string[]): Promise<void>
+  /** Delivers to bots and integrations (the outbox's dispatcher) and calls them synchronously. */
+  runtime: Runtime
+  /** The server's logger, once the HTTP app is built. */
+  log?: FastifyBaseLogger
 }
 
 export type WorkspaceAccess = { id: string; role: string }
@@ -90,6 +95,35 @@ export class RequestContext {
   accountId(): string {
     if (this.principal.kind !== 'account') throw forbidden('This operation needs a personal access token')
     return this.principal.accountId
+  }
+
+  private alias?: Promise<string | undefined>
+
+  /**
+   * The alias under which the acting integration is installed on the request's bot: `x-integration-alias` when
+   * it names an installation of this integration, else the first alias the bot installs it under.
+   */
+  integrationAlias(): Promise<string | undefined> {
+    this.alias ??= this.resolveAlias()
+    return this.alias
+  }
+
+  private async resolveAlias(): Promise<string | undefined> {
+    const p = this.principal
+    if (p.kind !== 'integration') return undefined
+    const botId = await this.botId()
+    const bot = await this.db.selectFrom('bots').select('data').where('id', '=', botId).executeTakeFirst()
+    const aliases = [...installedIntegrationAliases(bot?.data ?? '{}')].filter(([, id]) => id === p.integrationId).map(([alias]) => alias)
+    const wanted = this.header('x-integration-alias')
+    return wanted && aliases.includes(wanted) ? wanted : aliases[0]
+  }
+
+  /** The name of the integration the request acts as (a conversation it creates is that integration's). */
+  async integrationName(): Promise<string | undefined> {
+    const p = this.principal
+    if (p.kind !== 'integration') return undefined
+    const row = await this.db.selectFrom('hubPackages').select('name').where('id', '=', p.integrationId).executeTakeFirst()
+    return row?.name
   }
 
   /** The bot the request acts on: the key's own bot, or the `x-bot-id` bot of the token's workspaces. */

@@ -16,6 +16,11 @@ export class ApiError extends Error {
     this.code = statusByType.get(type) ?? 500
   }
 
+  /** Whether `type` is one of the API's error types. */
+  static isType(type: string): type is ErrorType {
+    return statusByType.has(type)
+  }
+
   toJSON() {
     return { id: this.id, code: this.code, type: this.type, message: this.message }
   }

@@ -39,6 +39,8 @@ export type Section = {
   beforeReply?: (ctx: RequestContext) => Promise<void>
   /** Removes what this section keeps outside the store's cascades for bots that were just deleted. */
   onBotsDeleted?: (services: Services, botIds: string[]) => Promise<void>
+  /** Called once the server listens (e.g. to start background work such as the runtime's dispatcher). */
+  start?: (services: Services) => void
   /** Called when the server closes, before the store does (e.g. to flush buffered writes). */
   close?: (services: Services) => Promise<void>
   /** Periodic housekeeping (expiry sweeps and the like), run by the server on an interval. */

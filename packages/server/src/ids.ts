@@ -97,6 +97,8 @@ export const idPrefixes = {
   botLog: 'blog',
   issueEvent: 'ievt',
   actionRun: 'arun',
+  delivery: 'dlvr',
+  deliveryAttempt: 'datt',
 } as const
 
 export type IdKind = keyof typeof idPrefixes

@@ -10,6 +10,7 @@ import { resolveConfig, type ServerConfig, type ServerOptions } from './config.j
 import type { Services } from './context.js'
 import { buildApp } from './http/app.js'
 import { sections } from './sections.js'
+import { Runtime } from './runtime/runtime.js'
 import { dropPostgresSchema, isPostgresUrl, openStore, type Store } from './store/store.js'
 
 export type RunningServer = {
@@ -40,10 +41,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (!botIds.length) return
       for (const section of sections) await section.onBotsDeleted?.(services, botIds)
     },
+    runtime: undefined as unknown as Runtime,
   }
+  services.runtime = new Runtime(services, {
+    timeoutMs: config.runtimeTimeoutMs,
+    attempts: config.deliveryAttempts,
+    backoffMs: config.deliveryBackoffMs,
+    concurrency: config.deliveryConcurrency,
+    perBotConcurrency: config.deliveryConcurrencyPerBot,
+    pollMs: config.deliveryPollMs,
+  })
   let app: FastifyInstance | undefined
   try {
     app = await buildApp(services, sections)
+    services.log = app.log
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     await app?.close()
@@ -60,6 +71,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     process.stdout.write(`bpkit created its first account. Point a client at it with:\n${exportLines(credentials)}\n`)
   }
 
+  for (const section of sections) section.start?.(services)
   const sweeps = sections.filter((s) => s.sweep)
   const sweeper = setInterval(() => {
     for (const section of sweeps) section.sweep!(services).catch((err) => app!.log.warn({ err }, `${section.name} sweep failed`))

@@ -5,7 +5,7 @@
  */
 import { after, before, describe } from 'node:test'
 import { Client } from '@bpkit/client'
-import { startTestServer, type TestServer } from '@bpkit/server'
+import { startTestServer, type ServerOptions, type TestServer } from '@bpkit/server'
 
 export type StoreKind = { name: 'sqlite' | 'postgres'; database?: string }
 
@@ -30,12 +30,12 @@ export function clientFor(server: TestServer, options: ClientOptions = {}) {
  * Declares `describe(title on <store>)` once per store, with a fresh server started before its tests and
  * closed after them. `run` receives a getter because the server only exists once `before` has run.
  */
-export function describeEachStore(title: string, run: (ctx: { server: () => TestServer; store: StoreKind }) => void) {
+export function describeEachStore(title: string, run: (ctx: { server: () => TestServer; store: StoreKind }) => void, options: Omit<ServerOptions, 'database'> = {}) {
   for (const store of stores) {
     describe(`${title} (${store.name})`, () => {
       let server: TestServer | undefined
       before(async () => {
-        server = await startTestServer({ database: store.database })
+        server = await startTestServer({ ...options, database: store.database })
       })
       after(async () => {
         await server?.close()

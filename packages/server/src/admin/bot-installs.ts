@@ -6,6 +6,7 @@ import { findPackage, usableBy, type PackageRow } from '../integrations/store.js
 import { toIntegrationSummary, toPluginSummary, type IntegrationDefinition } from '../integrations/models.js'
 import { parseJson } from '../store/json.js'
 import type { Bot, BotRow } from './bot-model.js'
+import { newWebhookId, webhookUrlOf } from '../runtime/webhook-ids.js'
 
 type InstalledIntegration = Bot['integrations'][string]
 type InstalledPlugin = Bot['plugins'][string]
@@ -49,6 +50,7 @@ async function installIntegration(ctx: RequestContext, bot: BotRow, alias: strin
   const configuration = patch.configuration ?? (sameIntegration ? current!.configuration : {})
   checkConfiguration(alias, row, configurationType, configuration)
   const summary = toIntegrationSummary(row, ctx.services.config.publicUrl ?? '')
+  const webhookId = sameIntegration ? current!.webhookId : newWebhookId()
   return {
     ...summary,
     id: row.id,
@@ -56,11 +58,11 @@ async function installIntegration(ctx: RequestContext, bot: BotRow, alias: strin
     configurationType,
     configuration,
     disabledChannels: patch.disabledChannels ?? (sameIntegration ? current!.disabledChannels : []),
-    // This server stores the install; it runs no integration code, so no registration ever happens.
-    status: 'registration_pending',
-    statusReason: 'This bpkit server stores integration installs but does not run integration code (registration, webhooks)',
-    webhookId: sameIntegration ? current!.webhookId : `${bot.id.slice(-8)}${row.id.slice(-12)}`.toLowerCase(),
-    webhookUrl: '',
+    // The runtime registers the installation once the bot is written (runtime/registration.ts) and says how it went.
+    status: sameIntegration ? current!.status : 'registration_pending',
+    statusReason: sameIntegration ? current!.statusReason : null,
+    webhookId,
+    webhookUrl: webhookUrlOf(ctx.services.config.publicUrl ?? '', webhookId),
     identifier: current?.identifier,
     createdAt: sameIntegration ? current!.createdAt : now,
     updatedAt: now,
@@ -105,6 +107,19 @@ async function implementedInterfaceId(ctx: RequestContext, integrationId: string
 }
 
 /**
+ * Without `x-multiple-integrations: true`, the official CLIs key `integrations` by integration id: such a key
+ * names the alias the integration is installed under, or, for a new install, its name. A key that is no
+ * integration's id is an alias.
+ */
+async function aliasOfKey(ctx: RequestContext, key: string, installed: Record<string, InstalledIntegration>): Promise<string> {
+  if (installed[key]) return key
+  const existing = Object.keys(installed).find((alias) => installed[alias]!.id === key)
+  if (existing) return existing
+  const row = await findPackage(ctx.db, 'integration', key)
+  return row ? row.name.replace(/^[^/]*\//, '') : key
+}
+
+/**
  * The bot's installed integrations (by alias) and plugins after `patch`: null removes an entry, any other
  * value installs or updates it after checking the integration or plugin exists and may be used here
  * (this workspace's, or public on this server; dev integrations on dev bots only), the configuration
@@ -118,9 +133,11 @@ export async function applyInstalls(
   now: string,
 ): Promise<Installs> {
   const integrations = { ...current.integrations }
-  for (const [alias, entry] of Object.entries(patch.integrations ?? {})) {
+  const keyedByAlias = ctx.header('x-multiple-integrations') === 'true'
+  for (const [key, entry] of Object.entries(patch.integrations ?? {})) {
+    const alias = keyedByAlias || entry?.integrationId ? key : await aliasOfKey(ctx, key, integrations)
     if (entry === null) delete integrations[alias]
-    else integrations[alias] = await installIntegration(ctx, bot, alias, entry, current.integrations[alias], now)
+    else integrations[alias] = await installIntegration(ctx, bot, alias, { ...entry, integrationId: entry.integrationId ?? (alias === key ? undefined : key) }, current.integrations[alias], now)
   }
   const plugins = { ...current.plugins }
   for (const [alias, entry] of Object.entries(patch.plugins ?? {})) {

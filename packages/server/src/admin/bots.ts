@@ -3,8 +3,10 @@ import { newId } from '../ids.js'
 import { hasTags } from '../store/json.js'
 import { paginate } from '../store/pagination.js'
 import { botOfWorkspace } from './bot-access.js'
-import { newBotRow, toBot, toBotSummary } from './bot-model.js'
+import { newBotRow, readData, toBot, toBotSummary } from './bot-model.js'
+import { checkCron, syncRecurringRuns } from '../runtime/recurring.js'
 import { updateBotRow } from './bot-update.js'
+import { insertBotUser } from '../runtime/bot-user.js'
 import { foldCallsOfDeletedBot, flushApiCalls } from '../usage/api-calls.js'
 
 /**
@@ -15,8 +17,13 @@ export const botHandlers: PublicHandlers = {
   async createBot(input, ctx) {
     const createdBy = ctx.accountId()
     const workspace = await ctx.workspace()
+    for (const [name, event] of Object.entries(input.recurringEvents ?? {})) checkCron(name, event.schedule.cron)
     const row = newBotRow(input, { id: newId('bot'), workspaceId: workspace.id, createdBy }, ctx.now())
-    await ctx.db.insertInto('bots').values(row).execute()
+    await ctx.store.transaction(async (trx) => {
+      await trx.insertInto('bots').values(row).execute()
+      await insertBotUser(trx, row.id, ctx.now())
+      await syncRecurringRuns(trx, row.id, readData(row).recurringEvents ?? {}, new Date(ctx.now()))
+    })
     return { bot: toBot(await botOfWorkspace(ctx, row.id)) }
   },
 

@@ -1,12 +1,12 @@
 import type { Store } from '../store/store.js'
-import { unauthorized } from '../errors.js'
+import { forbidden, unauthorized } from '../errors.js'
 import { hashToken, type TokenKind } from './tokens.js'
 
 /** Who a request acts as, from its bearer token. */
 export type Principal =
   | { kind: 'account'; accountId: string; tokenId: string }
   | { kind: 'bot'; botId: string; workspaceId: string; tokenId: string }
-  | { kind: 'integration'; integrationId: string; workspaceId: string | null; tokenId: string }
+  | { kind: 'integration'; integrationId: string; workspaceId: string | null; tokenId: string; accountId?: string }
 
 const CACHE_TTL_MS = 5_000
 
@@ -31,6 +31,25 @@ export class Authenticator {
     const principal = toPrincipal(row.kind as TokenKind, row)
     this.cache.set(hash, { principal, expires: Date.now() + CACHE_TTL_MS })
     return principal
+  }
+
+  /**
+   * A personal access token sent with `x-integration-id` and `x-bot-id` (what `bp dev` gives an integration's
+   * process) acts as that integration, as its key would, when the account is a member of the integration's
+   * workspace. Other requests act as their token.
+   */
+  async actingAs(principal: Principal, integrationId: string | undefined, botId: string | undefined): Promise<Principal> {
+    if (principal.kind !== 'account' || !integrationId || !botId) return principal
+    const row = await this.store.db
+      .selectFrom('hubPackages')
+      .innerJoin('workspaceMembers', 'workspaceMembers.workspaceId', 'hubPackages.workspaceId')
+      .select('hubPackages.workspaceId')
+      .where('hubPackages.id', '=', integrationId)
+      .where('hubPackages.kind', '=', 'integration')
+      .where('workspaceMembers.accountId', '=', principal.accountId)
+      .executeTakeFirst()
+    if (!row) throw forbidden(`This token cannot act as integration "${integrationId}": it is not of a workspace the account is a member of`)
+    return { kind: 'integration', integrationId, workspaceId: row.workspaceId, tokenId: principal.tokenId, accountId: principal.accountId }
   }
 
   /** Forget every cached resolution (after a token, membership, bot or workspace is removed). */

@@ -23,7 +23,7 @@ export async function recordActionRun(botId: string, status: number, ctx: Reques
       integrationName: integrationOf(facts.action.type),
       actionType: facts.action.type,
       input: JSON.stringify(facts.action.input),
-      output: null,
+      output: status < 400 ? JSON.stringify((ctx.output as { output?: unknown } | undefined)?.output ?? {}) : null,
       status: status < 400 ? 'SUCCESS' : 'FAILURE',
       durationMs: Date.now() - facts.startedAt,
       errorMessage: facts.error?.message ?? null,

@@ -43,7 +43,8 @@ export const botAnalyticsHandlers: PublicHandlers = {
       q.where(column, '>=', start).where(column, '<=', end)
     const db = ctx.db
     const [users, messages, sessions, returning, events, custom] = await Promise.all([
-      inRange(db.selectFrom('users').select([dayOf('createdAt').as('day'), (eb) => eb.fn.countAll<number>().as('n')]).where('botId', '=', bot.id), 'createdAt')
+      // The bot's own user (its id) is not one of its users.
+      inRange(db.selectFrom('users').select([dayOf('createdAt').as('day'), (eb) => eb.fn.countAll<number>().as('n')]).where('botId', '=', bot.id).where('id', '!=', bot.id), 'createdAt')
         .groupBy(dayOf('createdAt'))
         .execute(),
       inRange(db.selectFrom('messages').select([dayOf('createdAt').as('day'), 'direction', (eb) => eb.fn.countAll<number>().as('n')]).where('botId', '=', bot.id), 'createdAt')

@@ -7,6 +7,7 @@ import { newId } from '../ids.js'
 import { parseJson } from '../store/json.js'
 import { paginate } from '../store/pagination.js'
 import { factsOf } from './request-facts.js'
+import type { Store } from '../store/store.js'
 
 type Issue = PublicApi.Issue
 type Grouped = Issue['groupedData']
@@ -18,37 +19,62 @@ function categoryOf(type: string, status: number): Issue['category'] {
   return status >= 500 ? 'other' : 'user_code'
 }
 
-const raw = (value: string | number) => ({ raw: String(value) })
+export const raw = (value: string | number) => ({ raw: String(value) })
+
+export type IssueOccurrence = {
+  code: string
+  title: string
+  description: string
+  category: Issue['category']
+  /** What every occurrence of the issue shares. */
+  grouped: Grouped
+  /** This occurrence. */
+  data: Grouped
+  now: string
+}
 
 /**
- * Records a failed request of a bot as an event of its issue: one issue per operation and error type
- * (`createMessage:InvalidPayload`), whose count and last-seen time grow with each occurrence.
+ * Records an occurrence of a bot's issue: one issue per `code`, whose count and last-seen time grow with
+ * each occurrence. Used for failed requests of the bot and for the runtime's failed deliveries.
  */
-export async function recordBotIssue(botId: string, operation: string, status: number, ctx: RequestContext): Promise<void> {
-  const error = factsOf(ctx).error ?? { type: status >= 500 ? 'Internal' : 'Unknown', message: `answered ${status}` }
-  const code = `${operation}:${error.type}`
-  const now = ctx.now()
-  const grouped: Grouped = { operation: raw(operation), errorType: raw(error.type), status: raw(status) }
-  await ctx.store.transaction(async (trx) => {
+export async function recordIssue(store: Store, botId: string, issue: IssueOccurrence): Promise<void> {
+  const { now } = issue
+  await store.transaction(async (trx) => {
     await trx
       .insertInto('botIssues')
       .values({
         id: newId('issue'),
         botId,
-        code,
-        title: `${operation} failed with ${error.type}`,
-        description: `Requests of this bot to "${operation}" answered ${status} ${error.type}. The events hold each occurrence's message and request id.`,
-        category: categoryOf(error.type, status),
-        groupedData: JSON.stringify(grouped),
+        code: issue.code,
+        title: issue.title,
+        description: issue.description,
+        category: issue.category,
+        groupedData: JSON.stringify(issue.grouped),
         eventsCount: 1,
         createdAt: now,
         lastSeenAt: now,
       })
       .onConflict((oc) => oc.columns(['botId', 'code']).doUpdateSet((eb) => ({ eventsCount: eb('botIssues.eventsCount', '+', 1), lastSeenAt: now })))
       .execute()
-    const issue = await trx.selectFrom('botIssues').select('id').where('botId', '=', botId).where('code', '=', code).executeTakeFirstOrThrow()
-    const data: Grouped = { requestId: raw(ctx.requestId), status: raw(status), message: raw(error.message) }
-    await trx.insertInto('botIssueEvents').values({ id: newId('issueEvent'), issueId: issue.id, botId, data: JSON.stringify(data), createdAt: now }).execute()
+    const row = await trx.selectFrom('botIssues').select('id').where('botId', '=', botId).where('code', '=', issue.code).executeTakeFirstOrThrow()
+    await trx.insertInto('botIssueEvents').values({ id: newId('issueEvent'), issueId: row.id, botId, data: JSON.stringify(issue.data), createdAt: now }).execute()
+  })
+}
+
+/**
+ * Records a failed request of a bot as an event of its issue: one issue per operation and error type
+ * (`createMessage:InvalidPayload`).
+ */
+export async function recordBotIssue(botId: string, operation: string, status: number, ctx: RequestContext): Promise<void> {
+  const error = factsOf(ctx).error ?? { type: status >= 500 ? 'Internal' : 'Unknown', message: `answered ${status}` }
+  await recordIssue(ctx.store, botId, {
+    code: `${operation}:${error.type}`,
+    title: `${operation} failed with ${error.type}`,
+    description: `Requests of this bot to "${operation}" answered ${status} ${error.type}. The events hold each occurrence's message and request id.`,
+    category: categoryOf(error.type, status),
+    grouped: { operation: raw(operation), errorType: raw(error.type), status: raw(status) },
+    data: { requestId: raw(ctx.requestId), status: raw(status), message: raw(error.message) },
+    now: ctx.now(),
   })
 }
 

@@ -19,7 +19,7 @@ export const conversationHandlers: PublicHandlers = {
         id: newId('conversation'),
         botId,
         channel: input.channel,
-        integration: input.integrationName ?? '',
+        integration: input.integrationName ?? (await ctx.integrationName()) ?? '',
         tags: JSON.stringify(cleanTags(input.tags)),
         currentTaskId: null,
         currentWorkflowId: null,
@@ -68,7 +68,7 @@ export const conversationHandlers: PublicHandlers = {
     const botId = await ctx.botId()
     const tags = cleanTags(input.tags)
     const match = discriminatingTags(tags, input.discriminateByTags)
-    const integration = input.integrationName ?? ''
+    const integration = input.integrationName ?? (await ctx.integrationName()) ?? ''
     const key = lookupKey(['conversation', input.channel, integration], match)
     const conversations = () =>
       ctx.db.selectFrom('conversations').selectAll().where('botId', '=', botId).where('channel', '=', input.channel).where('integration', '=', integration)

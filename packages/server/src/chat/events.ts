@@ -6,6 +6,7 @@ import type { Db } from '../store/store.js'
 import { scheduledTime } from './inputs.js'
 import { toEvent } from './models.js'
 import { findOwned, requireRefs } from './refs.js'
+import { onEventCreated } from '../runtime/flows.js'
 
 /**
  * Scheduled events whose time has come become pending. Run by the section's sweep for every bot, and before
@@ -27,12 +28,18 @@ export const eventHandlers: PublicHandlers = {
     const now = ctx.now()
     const scheduledFor = input.schedule ? scheduledTime(input.schedule, now) : null
     await requireRefs(ctx.db, botId, { conversations: input.conversationId, users: input.userId, messages: input.messageId, workflows: input.workflowId })
-    const row = await ctx.db
+    // An integration's event reaches the bot as `<alias>:<type>`.
+    const alias = await ctx.integrationAlias()
+    const type = alias && !input.type.includes(':') ? `${alias}:${input.type}` : input.type
+    const bot = await ctx.services.runtime.bot(ctx.db, botId)
+    let enqueued = false
+    const row = await ctx.store.transaction(async (trx) => {
+      const event = await trx
       .insertInto('events')
       .values({
         id: newId('event'),
         botId,
-        type: input.type,
+        type,
         payload: JSON.stringify(input.payload),
         conversationId: input.conversationId ?? null,
         userId: input.userId ?? null,
@@ -45,6 +52,10 @@ export const eventHandlers: PublicHandlers = {
       })
       .returningAll()
       .executeTakeFirstOrThrow()
+      enqueued = await onEventCreated(trx, ctx, bot, event)
+      return event
+    })
+    if (enqueued) ctx.services.runtime.wake()
     return { event: toEvent(row, now) }
   },
 
@@ -81,6 +92,7 @@ export const eventHandlers: PublicHandlers = {
       .where('status', '=', 'scheduled')
       .where('scheduledFor', '>', now)
       .executeTakeFirst()
+    if (result.numUpdatedRows) await ctx.db.updateTable('deliveries').set({ status: 'canceled', updatedAt: now }).where('eventId', '=', input.id).where('status', '=', 'pending').execute()
     if (!result.numUpdatedRows) {
       const event = toEvent(await findOwned(ctx.db, 'events', botId, input.id), now)
       throw new ApiError('InvalidPayload', `Event "${input.id}" is not scheduled (its status is "${event.status}"): only a scheduled event that is not yet due can be canceled`)

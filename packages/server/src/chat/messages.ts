@@ -13,11 +13,11 @@ import { toMessage } from './models.js'
 import { deleteOwned, findOwned, requireRefs } from './refs.js'
 import { cleanTags, discriminatingTags, lookupKey, mergeTags } from './tags.js'
 import type { ChatTables } from './tables.js'
+import { onMessageCreated } from '../runtime/flows.js'
 
 /**
  * The stored row of a new message. A bot (personal or bot key) writes outgoing messages; an integration
- * writes what arrives from its channel. `schedule` is accepted and the message stored at once: this server
- * delivers messages to no channel, so there is nothing to send later.
+ * writes what arrives from its channel. `schedule` is accepted and the message stored and delivered at once.
  */
 function newMessage(input: PublicApi.CreateMessageInput, ctx: RequestContext, botId: string, key: string | null) {
   const now = ctx.now()
@@ -69,12 +69,18 @@ const insertMessage = prepared<MessageRow, Selectable<ChatTables['messages']>>((
 export const messageHandlers: PublicHandlers = {
   async createMessage(input, ctx) {
     const botId = await ctx.botId()
-    const { rows } = await insertMessage(ctx.db, newMessage(input, ctx, botId, null))
-    if (!rows[0]) {
+    let enqueued = false
+    const row = await ctx.store.transaction(async (trx) => {
+      const [inserted] = (await insertMessage(trx, newMessage(input, ctx, botId, null))).rows
+      if (inserted) enqueued = await onMessageCreated(trx, ctx, botId, inserted)
+      return inserted
+    })
+    if (!row) {
       await requireRefs(ctx.db, botId, { conversations: input.conversationId, users: input.userId })
       throw new ApiError('ResourceLockedConflict', 'The conversation or user of this message was deleted meanwhile; retry the request')
     }
-    return { message: toMessage(rows[0]) }
+    if (enqueued) ctx.services.runtime.wake()
+    return { message: toMessage(row) }
   },
 
   async getOrCreateMessage(input, ctx) {

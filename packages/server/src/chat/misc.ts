@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely'
 import type { PublicHandlers } from '../handlers.js'
-import { ApiError } from '../errors.js'
 import { newId } from '../ids.js'
 import { jsonText } from '../store/json.js'
 import { paginate } from '../store/pagination.js'
@@ -33,14 +32,5 @@ export const miscHandlers: PublicHandlers = {
     const botId = await ctx.botId()
     await ctx.db.insertInto('analytics').values({ id: newId('activity'), botId, name: input.name, count: input.count, createdAt: ctx.now() }).execute()
     return {}
-  },
-
-  /** Actions are run by integrations, which this server does not host yet. */
-  async callAction(input, ctx) {
-    await ctx.botId()
-    throw new ApiError(
-      'ResourceNotFound',
-      `No integration installed on this bot can run action "${input.type}": this bpkit server does not run integrations yet`,
-    )
   },
 }

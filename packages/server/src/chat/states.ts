@@ -18,11 +18,6 @@ export async function deleteStatesOf(db: Db, botId: string, type: StateType, own
   await db.deleteFrom('states').where('botId', '=', botId).where('type', '=', type).where('ownerId', '=', ownerId).execute()
 }
 
-/** Deletes states idle for longer than their expiry (the section's sweep; reads already ignore them). */
-export async function deleteExpiredStates(db: Db, now: string): Promise<void> {
-  await db.deleteFrom('states').where('expiresAt', '<=', now).execute()
-}
-
 const ownerRefs: Record<StateType, (id: string) => Refs | undefined> = {
   conversation: (id) => ({ conversations: id }),
   user: (id) => ({ users: id }),

@@ -34,6 +34,8 @@ export const userHandlers: PublicHandlers = {
       .selectFrom('users')
       .selectAll()
       .where('botId', '=', botId)
+      // The bot's own user (its id is a user id in every chat operation) is not one of its users.
+      .where('id', '!=', botId)
       .$if(!!input.tags, (q) => q.where(hasTags(ctx.store.dialect, 'tags', input.tags!)))
       .$if(after !== undefined, (q) => q.where(range, '>=', after!))
       .$if(before !== undefined, (q) => q.where(range, '<=', before!))

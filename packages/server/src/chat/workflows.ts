@@ -8,6 +8,7 @@ import { paginate } from '../store/pagination.js'
 import { addMs, isoDate } from './inputs.js'
 import { getOrCreate } from './lookup.js'
 import { toWorkflow } from './models.js'
+import { onWorkflowChanged } from '../runtime/flows.js'
 import { deleteOwned, findOwned, requireRefs } from './refs.js'
 import { deleteStatesOf } from './states.js'
 import { cleanTags, discriminatingTags, lookupKey, mergeTags } from './tags.js'
@@ -56,7 +57,13 @@ export const workflowHandlers: PublicHandlers = {
   async createWorkflow(input, ctx) {
     const botId = await ctx.botId()
     await checkRefs(ctx, botId, input)
-    const row = await ctx.db.insertInto('workflows').values(newWorkflow(input, ctx, botId, null)).returningAll().executeTakeFirstOrThrow()
+    let enqueued = false
+    const row = await ctx.store.transaction(async (trx) => {
+      const created = await trx.insertInto('workflows').values(newWorkflow(input, ctx, botId, null)).returningAll().executeTakeFirstOrThrow()
+      enqueued = await onWorkflowChanged(trx, ctx, botId, undefined, created)
+      return created
+    })
+    if (enqueued) ctx.services.runtime.wake()
     return { workflow: toWorkflow(row) }
   },
 
@@ -69,6 +76,7 @@ export const workflowHandlers: PublicHandlers = {
     await checkRefs(ctx, botId, input)
     const match = discriminatingTags(cleanTags(input.tags), input.discriminateByTags)
     const group = input.discriminateByStatusGroup
+    let enqueued = false
     const key = lookupKey(['workflow', input.name, input.conversationId, input.userId, input.parentWorkflowId, group], match)
     const workflows = () => ctx.db.selectFrom('workflows').selectAll().where('botId', '=', botId)
     const row = await getOrCreate({
@@ -86,19 +94,25 @@ export const workflowHandlers: PublicHandlers = {
           .limit(1)
           .executeTakeFirst(),
       insert: async () => {
-        await ctx.db
-          .insertInto('workflows')
-          .values(newWorkflow(input, ctx, botId, key))
-          .onConflict((oc) => oc.doNothing())
-          .execute()
+        await ctx.store.transaction(async (trx) => {
+          const created = await trx
+            .insertInto('workflows')
+            .values(newWorkflow(input, ctx, botId, key))
+            .onConflict((oc) => oc.doNothing())
+            .returningAll()
+            .executeTakeFirst()
+          if (created) enqueued = await onWorkflowChanged(trx, ctx, botId, undefined, created)
+        })
       },
     })
+    if (enqueued) ctx.services.runtime.wake()
     return { workflow: toWorkflow(row) }
   },
 
   async updateWorkflow(input, ctx) {
     const botId = await ctx.botId()
     if (input.status === 'in_progress' && !input.eventId) throw invalidPayload('"eventId" is required when "status" is "in_progress"')
+    let enqueued = false
     const row = await ctx.store.transaction(async (trx) => {
       const current = await findOwned(trx, 'workflows', botId, input.id)
       await requireRefs(trx, botId, { users: input.userId, events: input.eventId })
@@ -106,7 +120,7 @@ export const workflowHandlers: PublicHandlers = {
       const status = input.status ?? current.status
       // The get-or-create key stands for the tags and status group the workflow was made with.
       const releaseKey = input.tags !== undefined || groupOf(status) !== groupOf(current.status)
-      return trx
+      const updated = await trx
         .updateTable('workflows')
         .set({
           status,
@@ -122,7 +136,10 @@ export const workflowHandlers: PublicHandlers = {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()
+      enqueued = await onWorkflowChanged(trx, ctx, botId, current, updated)
+      return updated
     })
+    if (enqueued) ctx.services.runtime.wake()
     return { workflow: toWorkflow(row) }
   },
 

@@ -124,7 +124,8 @@ function registerOperations(
       }),
       onRequest: async (request, reply) => {
         reply.header('x-request-id', request.id)
-        const principal = await services.auth.authenticate(request.headers.authorization)
+        const token = await services.auth.authenticate(request.headers.authorization)
+        const principal = await services.auth.actingAs(token, headerValue(request, 'x-integration-id'), headerValue(request, 'x-bot-id'))
         request.bpkitContext = new RequestContext(services, principal, request.headers, request.id, request.log, name)
       },
       handler: async (request, reply) => {
@@ -145,6 +146,11 @@ function registerOperations(
       },
     })
   }
+}
+
+const headerValue = (request: FastifyRequest, name: string) => {
+  const value = request.headers[name]
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined
 }
 
 const withoutUndefined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T

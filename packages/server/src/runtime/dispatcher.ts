@@ -1,0 +1,279 @@
+import type { Services } from '../context.js'
+import { newId } from '../ids.js'
+import { recordIssue, raw } from '../bots/issues.js'
+import { botLogLines, recordLogLine } from '../store/log-lines.js'
+import { loadBotRuntime, installationOf, type BotRuntime } from './bot-runtime.js'
+import { botHeaders, integrationHeaders } from './protocol.js'
+import { botTarget, integrationTarget, type Target } from './targets.js'
+import { answerMessage, call, type CallResult } from './transport.js'
+import type { RuntimeTables } from './tables.js'
+
+export type DispatchOptions = {
+  /** Longest a bot or integration may take to answer one call. */
+  timeoutMs: number
+  /** Attempts of one delivery before it fails for good. */
+  attempts: number
+  /** The wait before the second attempt; it doubles with each attempt after. */
+  backoffMs: number
+  /** Deliveries in flight from this process, all bots together. */
+  concurrency: number
+  /** Deliveries in flight from this process to one bot (and its integrations). */
+  perBotConcurrency: number
+  /** How often the store is polled for due deliveries (scheduled ones, retries, another process's). */
+  pollMs: number
+}
+
+type Delivery = RuntimeTables['deliveries']
+
+const MAX_BACKOFF_MS = 5 * 60_000
+const MAX_STORED_ANSWER = 16 * 1024
+
+/** What an answer means for the delivery: done, the handler's own failure (final), or worth another try. */
+type Outcome = { kind: 'delivered' } | { kind: 'failed'; reason: string } | { kind: 'retry'; reason: string }
+
+function outcomeOf(result: CallResult): Outcome {
+  if (result.kind === 'unreachable') return { kind: 'retry', reason: result.reason }
+  if (result.status < 300) return { kind: 'delivered' }
+  const message = answerMessage(result.body)
+  // SDK 5 answers every handler error 400 (Runtime); SDK 0.x answers 500 with `{ error }`: both are the handler's own failure.
+  if (result.status < 500 || isSdkHandlerError(result.body)) return { kind: 'failed', reason: message }
+  return { kind: 'retry', reason: `answered ${result.status}: ${message}` }
+}
+
+function isSdkHandlerError(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown }
+    return parsed !== null && typeof parsed === 'object' && 'error' in parsed && Object.keys(parsed).length === 1
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Sends the outbox's deliveries. Each process claims due deliveries with a lease (a conditional update, so two
+ * processes on one database never send one at the same time), keeps each conversation's deliveries in order
+ * (the next waits until the one before is delivered or failed for good), bounds how many are in flight (per bot
+ * too, so that one slow bot never holds up another), retries with backoff, and records every attempt.
+ */
+export class Dispatcher {
+  private readonly inFlight = new Map<string, Promise<void>>()
+  private readonly perBot = new Map<string, number>()
+  private readonly stopping = new AbortController()
+  private poller?: NodeJS.Timeout
+  private woken = false
+  private ticking = false
+  private again = false
+
+  constructor(
+    private readonly services: Services,
+    readonly options: DispatchOptions,
+  ) {}
+
+  start(): void {
+    this.poller = setInterval(() => this.wake(), this.options.pollMs)
+    this.poller.unref()
+    this.wake()
+  }
+
+  /** Looks for due deliveries soon (after a write that enqueued some, or when a send finished). */
+  wake(): void {
+    if (this.woken || this.stopping.signal.aborted) return
+    this.woken = true
+    setImmediate(() => {
+      this.woken = false
+      void this.tick()
+    })
+  }
+
+  /** Stops claiming, aborts the calls in flight (their deliveries go back to the outbox) and waits for them. */
+  async stop(): Promise<void> {
+    clearInterval(this.poller)
+    this.stopping.abort()
+    await Promise.all(this.inFlight.values())
+  }
+
+  private get leaseMs() {
+    return this.options.timeoutMs + 30_000
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) {
+      this.again = true
+      return
+    }
+    this.ticking = true
+    try {
+      do {
+        this.again = false
+        await this.claimDue()
+      } while (this.again && !this.stopping.signal.aborted)
+    } catch (err) {
+      if (!this.stopping.signal.aborted) this.services.log?.warn({ err }, 'runtime: claiming deliveries failed')
+    } finally {
+      this.ticking = false
+    }
+  }
+
+  private async claimDue(): Promise<void> {
+    const free = this.options.concurrency - this.inFlight.size
+    if (free <= 0) return
+    const { db } = this.services.store
+    const now = new Date()
+    const nowIso = now.toISOString()
+    const busy = [...this.perBot].filter(([, n]) => n >= this.options.perBotConcurrency).map(([botId]) => botId)
+    const candidates = await db
+      .selectFrom('deliveries as d')
+      .select(['d.id', 'd.botId'])
+      .where('d.status', '=', 'pending')
+      .where('d.dueAt', '<=', nowIso)
+      .where((eb) => eb.or([eb('d.leaseUntil', 'is', null), eb('d.leaseUntil', '<', nowIso)]))
+      .$if(busy.length > 0, (q) => q.where('d.botId', 'not in', busy))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('deliveries as e').select('e.id').whereRef('e.orderKey', '=', 'd.orderKey').where('e.status', '=', 'pending').whereRef('e.id', '<', 'd.id'))),
+      )
+      .orderBy('d.dueAt')
+      .orderBy('d.id')
+      .limit(free * 2)
+      .execute()
+    const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString()
+    for (const candidate of candidates) {
+      if (this.inFlight.size >= this.options.concurrency) break
+      if ((this.perBot.get(candidate.botId) ?? 0) >= this.options.perBotConcurrency) continue
+      if (this.inFlight.has(candidate.id)) continue
+      const claimed = await db
+        .updateTable('deliveries')
+        .set((eb) => ({ leaseUntil, attempts: eb('attempts', '+', 1), updatedAt: nowIso }))
+        .where('id', '=', candidate.id)
+        .where('status', '=', 'pending')
+        .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', nowIso)]))
+        .executeTakeFirst()
+      if (Number(claimed.numUpdatedRows) !== 1) continue
+      this.track(candidate.id, candidate.botId)
+    }
+  }
+
+  private track(id: string, botId: string): void {
+    this.perBot.set(botId, (this.perBot.get(botId) ?? 0) + 1)
+    const sending = this.send(id)
+      .catch((err) => this.services.log?.warn({ err, delivery: id }, 'runtime: delivery failed to run'))
+      .finally(() => {
+        this.inFlight.delete(id)
+        const left = (this.perBot.get(botId) ?? 1) - 1
+        if (left > 0) this.perBot.set(botId, left)
+        else this.perBot.delete(botId)
+        this.wake()
+      })
+    this.inFlight.set(id, sending)
+  }
+
+  private async send(id: string): Promise<void> {
+    const { db } = this.services.store
+    const delivery = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!delivery || delivery.status !== 'pending') return
+    const bot = await loadBotRuntime(db, delivery.botId)
+    if (!bot) return
+    const request = await this.requestFor(delivery, bot)
+    if ('missing' in request) return this.settle(delivery, { kind: 'failed', reason: request.missing }, undefined)
+    const startedAt = new Date().toISOString()
+    const result = await call({ url: request.url, headers: request.headers, body: delivery.body, timeoutMs: this.options.timeoutMs, signal: this.stopping.signal })
+    if (this.stopping.signal.aborted && result.kind === 'unreachable') {
+      // Not an attempt: the server stopped under it. It goes back to the outbox for the next start.
+      await db.updateTable('deliveries').set((eb) => ({ leaseUntil: null, attempts: eb('attempts', '-', 1) })).where('id', '=', id).execute()
+      return
+    }
+    await db
+      .insertInto('deliveryAttempts')
+      .values({
+        id: newId('deliveryAttempt'),
+        deliveryId: id,
+        botId: delivery.botId,
+        startedAt,
+        durationMs: Math.round(result.ms),
+        request: JSON.stringify({ url: request.url, headers: request.headers }),
+        status: result.kind === 'answered' ? result.status : null,
+        response: result.kind === 'answered' ? result.body.slice(0, MAX_STORED_ANSWER) : null,
+        error: result.kind === 'unreachable' ? result.reason : null,
+      })
+      .execute()
+    await this.settle(delivery, outcomeOf(result), bot)
+  }
+
+  private async requestFor(delivery: Delivery, bot: BotRuntime): Promise<{ url: string; headers: Record<string, string> } | { missing: string }> {
+    if (delivery.target === 'bot') {
+      const target = botTarget(bot)
+      if ('missing' in target) return target
+      return { url: target.url, headers: botHeaders({ botId: bot.botId, operation: delivery.operation, type: delivery.type, configuration: bot.configuration }) }
+    }
+    const installation = installationOf(bot, delivery.integrationId, delivery.alias)
+    if (!installation?.enabled) return { missing: `integration "${delivery.alias}" is no longer installed and enabled on bot "${bot.botId}"` }
+    const target: Target = await integrationTarget(this.services.store.db, delivery.integrationId)
+    if ('missing' in target) return target
+    const headers = integrationHeaders({
+      botId: bot.botId,
+      integrationId: installation.integrationId,
+      alias: installation.alias,
+      webhookId: installation.webhookId,
+      operation: delivery.operation,
+      configuration: installation.configuration,
+      configurationType: installation.configurationType,
+    })
+    return { url: target.url, headers }
+  }
+
+  /** Records the outcome: delivered, failed for good (the event's reason, an issue, a log line), or due again later. */
+  private async settle(delivery: Delivery, outcome: Outcome, bot: BotRuntime | undefined): Promise<void> {
+    const { store } = this.services
+    const now = new Date().toISOString()
+    // The claim counted this attempt already.
+    const attempts = Number(delivery.attempts)
+    if (outcome.kind === 'retry' && attempts < this.options.attempts) {
+      const wait = Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4)
+      await store.db
+        .updateTable('deliveries')
+        .set({ dueAt: new Date(Date.now() + wait).toISOString(), leaseUntil: null, lastError: outcome.reason, updatedAt: now })
+        .where('id', '=', delivery.id)
+        .execute()
+      return
+    }
+    const failed = outcome.kind !== 'delivered'
+    const reason = failed ? (outcome.kind === 'retry' ? `${outcome.reason} (gave up after ${attempts} attempts)` : outcome.reason) : null
+    await store.transaction(async (trx) => {
+      await trx
+        .updateTable('deliveries')
+        .set({ status: failed ? 'failed' : 'delivered', leaseUntil: null, lastError: reason, updatedAt: now })
+        .where('id', '=', delivery.id)
+        .execute()
+      if (delivery.eventId) {
+        await trx
+          .updateTable('events')
+          .set({ status: failed ? 'failed' : 'processed', failureReason: reason })
+          .where('id', '=', delivery.eventId)
+          .execute()
+      }
+    })
+    if (failed && bot) await this.recordFailure(delivery, reason!, now)
+  }
+
+  private async recordFailure(delivery: Delivery, reason: string, now: string): Promise<void> {
+    const to = delivery.target === 'bot' ? 'the bot' : `integration "${delivery.alias}"`
+    const what = `${delivery.operation} ${delivery.type}`.trim()
+    recordLogLine(this.services, botLogLines, {
+      ownerId: delivery.botId,
+      timestamp: now,
+      level: 'error',
+      message: `delivery ${delivery.id} of ${what} to ${to} failed: ${reason}`,
+      userId: null,
+      conversationId: delivery.orderKey.startsWith('conv_') ? delivery.orderKey : null,
+      workflowId: null,
+    })
+    await recordIssue(this.services.store, delivery.botId, {
+      code: `delivery:${delivery.target}:${delivery.type}`,
+      title: `Delivering ${delivery.type} to ${to} failed`,
+      description: `The runtime could not deliver "${delivery.type}" (${delivery.operation}) to ${to}. The events hold each delivery's id and reason.`,
+      category: 'user_code',
+      grouped: { target: raw(delivery.target), operation: raw(delivery.operation), type: raw(delivery.type) },
+      data: { deliveryId: raw(delivery.id), eventId: raw(delivery.eventId ?? ''), reason: raw(reason) },
+      now,
+    })
+  }
+}

@@ -1,0 +1,155 @@
+import type { Selectable } from 'kysely'
+import type { RequestContext } from '../context.js'
+import type { Db } from '../store/store.js'
+import type { ChatTables } from '../chat/tables.js'
+import { toConversation, toEvent, toMessage, toUser, toWorkflow } from '../chat/models.js'
+import { newId } from '../ids.js'
+import { installationNamed, type BotRuntime } from './bot-runtime.js'
+import { enqueue } from './outbox.js'
+import { integrationView } from './tag-views.js'
+
+type MessageRow = Selectable<ChatTables['messages']>
+type EventRow = Selectable<ChatTables['events']>
+
+const byId = <T extends 'users' | 'conversations'>(db: Db, table: T, id: string) =>
+  db.selectFrom(table as 'users').selectAll().where('id', '=', id).executeTakeFirstOrThrow() as unknown as Promise<Selectable<ChatTables[T]>>
+
+/**
+ * What a new message sets off, written in the message's transaction: an incoming message (written by an
+ * integration) becomes a `message_created` event delivered to the bot; an outgoing one (written by the bot) is
+ * delivered to the integration that owns its conversation's channel. Returns whether anything was enqueued.
+ */
+export async function onMessageCreated(db: Db, ctx: RequestContext, botId: string, message: MessageRow): Promise<boolean> {
+  const bot = await ctx.services.runtime.bot(db, botId)
+  if (!bot) return false
+  if (message.direction === 'incoming') {
+    if (!bot.url) return false
+    const [conversation, user] = await Promise.all([byId(db, 'conversations', message.conversationId), byId(db, 'users', message.userId)])
+    const payload = { message: toMessage(message), user: toUser(user), conversation: toConversation(conversation) }
+    const event = await insertEvent(db, ctx.now(), {
+      botId,
+      type: 'message_created',
+      payload,
+      conversationId: message.conversationId,
+      userId: message.userId,
+      messageId: message.id,
+    })
+    await enqueueForBot(db, ctx.now(), bot, event)
+    return true
+  }
+  if (!bot.installations.length) return false
+  const conversation = await byId(db, 'conversations', message.conversationId)
+  const installation = installationNamed(bot, conversation.integration)
+  if (!installation) return false
+  const user = await byId(db, 'users', message.userId)
+  const view = integrationView(installation.alias)
+  const outgoing = toMessage(message)
+  await enqueue(db, ctx.now(), {
+    botId,
+    target: 'integration',
+    integrationId: installation.integrationId,
+    alias: installation.alias,
+    operation: 'message_created',
+    type: message.type,
+    orderKey: message.conversationId,
+    body: {
+      conversation: view(toConversation(conversation)),
+      user: view(toUser(user)),
+      message: view(outgoing),
+      type: outgoing.type,
+      payload: outgoing.payload,
+    },
+  })
+  return true
+}
+
+type NewEvent = { botId: string; type: string; payload: unknown; conversationId?: string | null; userId?: string | null; messageId?: string | null; workflowId?: string | null }
+
+/** Writes an event the runtime raises itself (a message, an expired state, a workflow update, a recurring event). */
+export async function insertEvent(db: Db, now: string, event: NewEvent, status = 'pending'): Promise<EventRow> {
+  return db
+    .insertInto('events')
+    .values({
+      id: newId('event'),
+      botId: event.botId,
+      type: event.type,
+      payload: JSON.stringify(event.payload),
+      conversationId: event.conversationId ?? null,
+      userId: event.userId ?? null,
+      messageId: event.messageId ?? null,
+      workflowId: event.workflowId ?? null,
+      status,
+      failureReason: null,
+      scheduledFor: null,
+      createdAt: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Whether the bot's `subscriptions.events` lets `type` through (null: every event). Built-in types always pass. */
+export function isSubscribed(bot: BotRuntime, type: string): boolean {
+  if (bot.subscribedEvents === null || !type.includes(':')) return true
+  return Object.prototype.hasOwnProperty.call(bot.subscribedEvents, type)
+}
+
+/** Enqueues `event_received` of a stored event to the bot, due at the event's schedule (or now). */
+export async function enqueueForBot(db: Db, now: string, bot: BotRuntime, event: EventRow): Promise<void> {
+  await enqueue(db, now, {
+    botId: bot.botId,
+    target: 'bot',
+    operation: 'event_received',
+    type: event.type,
+    eventId: event.id,
+    // A scheduled event fires at its own time: it neither waits for nor holds up its conversation's deliveries.
+    orderKey: event.scheduledFor ? undefined : (event.conversationId ?? undefined),
+    dueAt: event.scheduledFor ?? now,
+    body: { event: { ...toEvent(event, now), status: 'pending' } },
+  })
+}
+
+/**
+ * What a new event of the API (`createEvent`) sets off: delivered to the bot when it runs somewhere and is
+ * subscribed to its type; an unsubscribed event is `ignored`. Returns whether a delivery was enqueued.
+ */
+export async function onEventCreated(db: Db, ctx: RequestContext, bot: BotRuntime | undefined, event: EventRow): Promise<boolean> {
+  if (!bot?.url) return false
+  if (!isSubscribed(bot, event.type)) {
+    await db.updateTable('events').set({ status: 'ignored' }).where('id', '=', event.id).execute()
+    event.status = 'ignored'
+    return false
+  }
+  await enqueueForBot(db, ctx.now(), bot, event)
+  return true
+}
+
+type WorkflowRow = Selectable<ChatTables['workflows']>
+
+/**
+ * A workflow that needs its bot to run (created `pending`: started; set back to `pending`: continued) becomes a
+ * `workflow_update` event delivered to the bot, with the workflow and its conversation and user.
+ */
+export async function onWorkflowChanged(db: Db, ctx: RequestContext, botId: string, before: WorkflowRow | undefined, after: WorkflowRow): Promise<boolean> {
+  if (after.status !== 'pending' || before?.status === 'pending') return false
+  const bot = await ctx.services.runtime.bot(db, botId)
+  if (!bot?.url) return false
+  const [conversation, user] = await Promise.all([
+    after.conversationId ? byId(db, 'conversations', after.conversationId) : undefined,
+    after.userId ? byId(db, 'users', after.userId) : undefined,
+  ])
+  const event = await insertEvent(db, ctx.now(), {
+    botId,
+    type: 'workflow_update',
+    payload: {
+      type: before ? 'workflow_continued' : 'workflow_started',
+      workflow: toWorkflow(after),
+      ...(conversation && { conversation: toConversation(conversation) }),
+      ...(user && { user: toUser(user) }),
+    },
+    conversationId: after.conversationId,
+    userId: after.userId,
+    workflowId: after.id,
+  })
+  await enqueueForBot(db, ctx.now(), bot, event)
+  return true
+}

@@ -1,0 +1,28 @@
+import type { Section } from '../handlers.js'
+import { actionHandlers } from './actions.js'
+import { registerWebhookRoutes } from './webhook-route.js'
+import { pruneDeliveries } from './retention.js'
+import { Scheduler } from './scheduler.js'
+import { perServer } from '../store/write-behind.js'
+import type { Services } from '../context.js'
+
+const schedulerOf = perServer((services: Services) => new Scheduler(services))
+
+/**
+ * The runtime: delivers what the API is told to the bots and integrations that should hear of it (the outbox
+ * and its dispatcher), runs actions and webhooks through them, and fires what is scheduled.
+ */
+export const runtimeSection: Section = {
+  name: 'runtime',
+  handlers: actionHandlers,
+  routes: registerWebhookRoutes,
+  start(services) {
+    services.runtime.start()
+    schedulerOf(services).start()
+  },
+  async close(services) {
+    schedulerOf(services).stop()
+    await services.runtime.stop()
+  },
+  sweep: pruneDeliveries,
+}

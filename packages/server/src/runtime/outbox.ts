@@ -1,0 +1,49 @@
+import { newId } from '../ids.js'
+import type { Db } from '../store/store.js'
+import type { RuntimeTables } from './tables.js'
+
+export type NewDelivery = {
+  botId: string
+  target: RuntimeTables['deliveries']['target']
+  integrationId?: string
+  alias?: string
+  operation: string
+  type: string
+  eventId?: string
+  /** Deliveries with the same key (a conversation) reach their target one after the other; none: unordered. */
+  orderKey?: string
+  body: unknown
+  /** When it is due (a scheduled event); default now. */
+  dueAt?: string
+}
+
+/**
+ * Writes the promise to deliver: called inside the transaction that writes what causes the delivery, so both
+ * commit together. The dispatcher is woken by whoever committed (`Runtime.wake`), or finds it on its next poll.
+ */
+export async function enqueue(db: Db, now: string, delivery: NewDelivery): Promise<string> {
+  const id = newId('delivery')
+  await db
+    .insertInto('deliveries')
+    .values({
+      id,
+      botId: delivery.botId,
+      target: delivery.target,
+      integrationId: delivery.integrationId ?? '',
+      alias: delivery.alias ?? '',
+      operation: delivery.operation,
+      type: delivery.type,
+      eventId: delivery.eventId ?? null,
+      orderKey: delivery.orderKey ?? id,
+      body: JSON.stringify(delivery.body),
+      status: 'pending',
+      dueAt: delivery.dueAt ?? now,
+      attempts: 0,
+      leaseUntil: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .execute()
+  return id
+}

@@ -1,0 +1,66 @@
+import type { Services } from '../context.js'
+import type { Db } from '../store/store.js'
+import { loadBotRuntime, type BotRuntime, type Installation } from './bot-runtime.js'
+import { Dispatcher, type DispatchOptions } from './dispatcher.js'
+import { botHeaders, integrationHeaders } from './protocol.js'
+import { botTarget, integrationTarget } from './targets.js'
+import { call, type CallResult } from './transport.js'
+
+/** The answer of a synchronous call, or why there was none to be had. */
+export type InvokeResult = CallResult | { kind: 'missing'; reason: string }
+
+/**
+ * The runtime as the sections see it: the dispatcher of the outbox, and the calls that answer within the API
+ * request that makes them (an action, a webhook, a registration).
+ */
+export class Runtime {
+  readonly dispatcher: Dispatcher
+
+  constructor(
+    private readonly services: Services,
+    readonly options: DispatchOptions,
+  ) {
+    this.dispatcher = new Dispatcher(services, options)
+  }
+
+  start(): void {
+    this.dispatcher.start()
+  }
+
+  stop(): Promise<void> {
+    return this.dispatcher.stop()
+  }
+
+  /** Tells the dispatcher that deliveries were committed. */
+  wake(): void {
+    this.dispatcher.wake()
+  }
+
+  bot(db: Db, botId: string): Promise<BotRuntime | undefined> {
+    return loadBotRuntime(db, botId)
+  }
+
+  /** Calls the bot's own handler and waits for its answer. */
+  async invokeBot(bot: BotRuntime, operation: string, type: string, body: unknown): Promise<InvokeResult> {
+    const target = botTarget(bot)
+    if ('missing' in target) return { kind: 'missing', reason: target.missing }
+    const headers = botHeaders({ botId: bot.botId, operation, type, configuration: bot.configuration })
+    return call({ url: target.url, headers, body: JSON.stringify(body ?? {}), timeoutMs: this.options.timeoutMs })
+  }
+
+  /** Calls an installed integration's handler and waits for its answer. */
+  async invokeIntegration(botId: string, installation: Installation, operation: string, body: unknown): Promise<InvokeResult> {
+    const target = await integrationTarget(this.services.store.db, installation.integrationId)
+    if ('missing' in target) return { kind: 'missing', reason: target.missing }
+    const headers = integrationHeaders({
+      botId,
+      integrationId: installation.integrationId,
+      alias: installation.alias,
+      webhookId: installation.webhookId,
+      operation,
+      configuration: installation.configuration,
+      configurationType: installation.configurationType,
+    })
+    return call({ url: target.url, headers, body: JSON.stringify(body ?? {}), timeoutMs: this.options.timeoutMs })
+  }
+}
