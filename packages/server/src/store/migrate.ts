@@ -9,6 +9,7 @@ import * as members from '../members/migration.js'
 import * as bots from '../bots/migration.js'
 import * as usage from '../usage/migration.js'
 import * as logBatches from './migrations/010_log_batches.js'
+import * as accountUuids from './migrations/011_account_uuids.js'
 
 /**
  * The one migration set, in order. Each section keeps its migration next to its code; a new migration is
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '008_bots': bots,
   '009_usage': usage,
   '010_log_batches': logBatches,
+  '011_account_uuids': accountUuids,
 }
 
 /** Every migration of bpkit's schema, by name (exported for the tests of a migration). */
