@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Services } from './context.js'
-import { newId } from './ids.js'
+import { newAccountId, newId } from './ids.js'
 import { generateToken, hashToken } from './auth/tokens.js'
 import { newBotRow } from './admin/bot-model.js'
 import { insertBotUser } from './runtime/bot-user.js'
@@ -57,7 +57,7 @@ export async function bootstrap(services: Services, apiUrl: string): Promise<{ c
 
   const token = config.adminToken ?? generateToken('pat')
   const now = services.clock.now().toISOString()
-  const ids = { account: newId('account'), workspace: newId('workspace'), bot: newId('bot') }
+  const ids = { account: newAccountId(), workspace: newId('workspace'), bot: newId('bot') }
   await store.transaction(async (trx) => {
     await trx.insertInto('accounts').values({ id: ids.account, email: ADMIN_EMAIL, displayName: 'Admin', profilePicture: null, createdAt: now, updatedAt: now }).execute()
     await trx.insertInto('workspaces').values({ id: ids.workspace, name: 'Default workspace', handle: null, ownerId: ids.account, data: '{}', createdAt: now, updatedAt: now }).execute()

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto'
+import { randomFillSync, randomUUID } from 'node:crypto'
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const TIME_CHARS = 10
@@ -66,10 +66,9 @@ function increment(digits: Uint8Array): boolean {
 
 /**
  * Identifiers are a type prefix and a ULID, e.g. `conv_01JD...`: sortable by creation time, and within the
- * spec's 28 to 36 characters for every prefix used here.
+ * spec's 28 to 36 characters for every prefix used here. Accounts are the exception: see newAccountId.
  */
 export const idPrefixes = {
-  account: 'acct',
   workspace: 'wkspace',
   bot: 'bot',
   token: 'tok',
@@ -104,3 +103,9 @@ export const idPrefixes = {
 export type IdKind = keyof typeof idPrefixes
 
 export const newId = (kind: IdKind) => `${idPrefixes[kind]}_${newUlid()}`
+
+/**
+ * An account id is a UUID: the spec gives every account id it shows (`userId` of a member or an audit
+ * record) `format: uuid`. Migration 011 turned the `acct_…` ids of earlier stores into UUIDs.
+ */
+export const newAccountId = (): string => randomUUID()

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import type { TestServer } from '@bpkit/server'
 import { generateToken, hashToken } from '../src/auth/tokens.js'
-import { newId } from '../src/ids.js'
+import { newAccountId, newId } from '../src/ids.js'
 
 type ExpectedError = { code: number | number[]; type?: string | string[]; message?: RegExp }
 
@@ -69,7 +69,7 @@ export type OtherAccount = { accountId: string; workspaceId: string; botId: stri
 export async function createOtherAccount(server: TestServer): Promise<OtherAccount> {
   const db = server.server.store.db
   const now = new Date().toISOString()
-  const other = { accountId: newId('account'), workspaceId: newId('workspace'), botId: newId('bot'), token: generateToken('pat') }
+  const other = { accountId: newAccountId(), workspaceId: newId('workspace'), botId: newId('bot'), token: generateToken('pat') }
   await db.insertInto('accounts').values({ id: other.accountId, email: `${other.accountId}@example.com`, displayName: 'Other', profilePicture: null, createdAt: now, updatedAt: now }).execute()
   await db.insertInto('workspaces').values({ id: other.workspaceId, name: 'Other workspace', handle: null, ownerId: other.accountId, data: '{}', createdAt: now, updatedAt: now }).execute()
   await db.insertInto('workspaceMembers').values({ id: newId('member'), workspaceId: other.workspaceId, accountId: other.accountId, role: 'owner', createdAt: now, updatedAt: now }).execute()

@@ -6,7 +6,7 @@ import { expectApiError } from './admin-support.js'
 describeEachStore('admin: account and personal access tokens', ({ server }) => {
   it('getAccount returns the account behind the token', async () => {
     const { account } = await clientFor(server()).getAccount({})
-    assert.match(account.id, /^acct_/)
+    assert.match(account.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'an account id is a UUID')
     assert.equal(account.email, 'admin@bpkit.local')
     assert.equal(account.emailVerified, true)
     assert.ok(Date.parse(account.createdAt))

@@ -336,7 +336,7 @@ describeEachStore('bots: analytics, transfer, allowlist, webchat, isolation', ({
     const { account } = await client.getAccount({})
     await client.updateBotAllowlist({ botId: bot.id, setting: 'SELECTED_USERS', users: { [account.id]: true } })
     assert.deepEqual(await client.getBotAllowlist({ botId: bot.id }), { setting: 'SELECTED_USERS', users: [{ id: account.id }] })
-    await expectApiError(client.updateBotAllowlist({ botId: bot.id, users: { acct_01JUNKUNKNOWNACCOUNT0000: true } }), { code: 400, message: /users\.acct_/ })
+    await expectApiError(client.updateBotAllowlist({ botId: bot.id, users: { '00000000-0000-4000-8000-000000000000': true } }), { code: 400, message: /users\.00000000-0000-4000-8000-000000000000/ })
     await client.updateBotAllowlist({ botId: bot.id, users: { [account.id]: false } })
     assert.deepEqual((await client.getBotAllowlist({ botId: bot.id })).users, [])
   })

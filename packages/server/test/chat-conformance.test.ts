@@ -4,27 +4,10 @@
  */
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { Ajv, type ValidateFunction } from 'ajv'
-import addFormats from 'ajv-formats'
 import { publicOperations, type PublicOperationName } from '@bpkit/spec'
-import { apiSchemas } from '@bpkit/spec/schemas'
 import { describeEachStore } from './support.js'
 import { rawCall } from './chat-helpers.js'
-
-const ajv = new Ajv({ strict: false, allErrors: true })
-addFormats.default(ajv)
-const components = apiSchemas.public.components
-
-const validators = new Map<string, ValidateFunction>()
-/** The response validator of `op`, its `#/components/schemas/X` refs resolved against the public components. */
-function responseValidator(op: PublicOperationName): ValidateFunction {
-  let validate = validators.get(op)
-  if (!validate) {
-    validate = ajv.compile({ ...apiSchemas.public.operations[op]!.response, components })
-    validators.set(op, validate)
-  }
-  return validate
-}
+import { assertConforms } from './conformance-support.js'
 
 describeEachStore('chat: responses conform to the spec', ({ server }) => {
   it('every chat operation answers a body its response schema accepts', async () => {
@@ -32,8 +15,7 @@ describeEachStore('chat: responses conform to the spec', ({ server }) => {
     const call = async (op: PublicOperationName, input: Record<string, any>): Promise<any> => {
       const answer = await rawCall(server(), op, input)
       assert.equal(answer.status, publicOperations[op].status, `${op} answered ${answer.status}: ${JSON.stringify(answer.body)}`)
-      const validate = responseValidator(op)
-      assert.ok(validate(answer.body), `${op} response does not conform: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(answer.body)}`)
+      assertConforms(op, answer.body)
       checked.add(op)
       return answer.body
     }

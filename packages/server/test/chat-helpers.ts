@@ -73,7 +73,12 @@ export type RawAnswer = { status: number; body: any }
  * Used where the answer's raw body matters (conformance) and for the task operations, which the official
  * client 1.45.0 does not have.
  */
-export async function rawCall(server: TestServer, op: PublicOperationName, input: Record<string, any>, auth: { token?: string; botId?: string } = {}): Promise<RawAnswer> {
+export async function rawCall(
+  server: TestServer,
+  op: PublicOperationName,
+  input: Record<string, any>,
+  auth: { token?: string; botId?: string; workspaceId?: string } = {},
+): Promise<RawAnswer> {
   const definition: OperationDefinition = publicOperations[op]
   const used = new Set<string>()
   const path = definition.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -88,6 +93,7 @@ export async function rawCall(server: TestServer, op: PublicOperationName, input
     headers: {
       authorization: `Bearer ${auth.token ?? server.token}`,
       'x-bot-id': auth.botId ?? server.botId,
+      ...(auth.workspaceId !== undefined && { 'x-workspace-id': auth.workspaceId }),
       ...(body !== undefined && { 'content-type': 'application/json' }),
     },
     body,

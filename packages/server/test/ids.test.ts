@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { newId, newUlid } from '../src/ids.js'
+import { newAccountId, newId, newUlid } from '../src/ids.js'
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const decodeTime = (ulid: string) => [...ulid.slice(0, 10)].reduce((ms, char) => ms * 32 + CROCKFORD.indexOf(char), 0)
@@ -35,5 +35,11 @@ describe('identifiers', () => {
       const id = newId(kind)
       assert.ok(id.length >= 28 && id.length <= 36, `${id} has ${id.length} characters`)
     }
+  })
+
+  it('of accounts are UUIDs, as the spec’s `format: uuid` for a member’s or audit record’s userId requires', () => {
+    const ids = Array.from({ length: 100 }, () => newAccountId())
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    assert.equal(new Set(ids).size, ids.length)
   })
 })

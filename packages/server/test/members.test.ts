@@ -18,7 +18,7 @@ describeEachStore('members: adding, listing, changing and removing members', ({ 
     const owner = asOwner()
     const created = await owner.createWorkspaceMember({ email: 'Ada@Example.com', role: 'developer' })
     assert.match(created.id, /^mbr_/)
-    assert.match(created.userId!, /^acct_/)
+    assert.match(created.userId!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'userId is the account id, a UUID')
     assert.equal(created.email, 'ada@example.com', 'e-mails are stored lower-case')
     assert.equal(created.role, 'developer')
 

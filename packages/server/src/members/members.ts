@@ -2,7 +2,7 @@ import type { PublicHandlers } from '../handlers.js'
 import type { RequestContext } from '../context.js'
 import type { Db } from '../store/store.js'
 import { alreadyExists } from '../errors.js'
-import { newId } from '../ids.js'
+import { newAccountId, newId } from '../ids.js'
 import { paginate } from '../store/pagination.js'
 import { isUniqueViolation } from '../admin/unique.js'
 import { assertAnotherOwner, assertMayAssign, findMember, lockWorkspace, selectMembers, syncOwnerColumn, toMember } from './member-model.js'
@@ -21,7 +21,7 @@ async function callerMembership(ctx: RequestContext) {
 async function accountByEmail(trx: Db, email: string, now: string): Promise<string> {
   await trx
     .insertInto('accounts')
-    .values({ id: newId('account'), email, displayName: null, profilePicture: null, createdAt: now, updatedAt: now })
+    .values({ id: newAccountId(), email, displayName: null, profilePicture: null, createdAt: now, updatedAt: now })
     .onConflict((oc) => oc.column('email').doNothing())
     .execute()
   const account = await trx.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirstOrThrow()

@@ -9,6 +9,7 @@ import * as members from '../members/migration.js'
 import * as bots from '../bots/migration.js'
 import * as usage from '../usage/migration.js'
 import * as logBatches from './migrations/010_log_batches.js'
+import * as accountUuids from './migrations/011_account_uuids.js'
 import * as runtime from '../runtime/migration.js'
 
 /**
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '008_bots': bots,
   '009_usage': usage,
   '010_log_batches': logBatches,
+  '011_account_uuids': accountUuids,
   '012_runtime': runtime,
 }
 
