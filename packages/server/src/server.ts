@@ -20,6 +20,8 @@ export type RunningServer = {
   config: ServerConfig
   store: Store
   app: FastifyInstance
+  /** The runtime: its dispatcher, and what the dashboard does with deliveries (redeliver). */
+  runtime: Runtime
   /** The first account's credentials (created on first start). */
   credentials: Credentials
   /** Stops accepting requests, lets in-flight ones finish, then closes the store. */
@@ -85,6 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     config,
     store,
     app,
+    runtime: services.runtime,
     credentials,
     close: () =>
       (closing ??= (async () => {

@@ -5,7 +5,7 @@ import { ApiError, invalidPayload } from '../errors.js'
 import { parseJson } from '../store/json.js'
 import type { BotRuntime, Installation } from './bot-runtime.js'
 import type { InvokeResult } from './runtime.js'
-import { answerMessage } from './transport.js'
+import { answerMessage, readJson } from './transport.js'
 
 const ajv = new Ajv({ strict: false, allErrors: false })
 const validators = new Map<string, ValidateFunction>()
@@ -47,13 +47,13 @@ function actionResult(result: InvokeResult, who: string, type: string): { output
     throw new ApiError('Runtime', `Action "${type}": ${who} could not be reached (${result.reason})`)
   }
   if (result.status >= 400) {
-    const error = parseJson<{ type?: unknown }>(result.body, {})
+    const error = readJson<{ type?: unknown }>(result.body, {})
     const message = `Action "${type}" failed in ${who}: ${answerMessage(result.body)}`
     // A handler's 4xx Botpress error is relayed as that error; anything else is the runtime's.
     const relayed = result.status < 500 && typeof error.type === 'string' && ApiError.isType(error.type) ? error.type : 'Runtime'
     throw new ApiError(relayed, message)
   }
-  const answer = parseJson<{ output?: unknown }>(result.body || '{}', {})
+  const answer = readJson<{ output?: unknown }>(result.body, {})
   const output = answer.output && typeof answer.output === 'object' && !Array.isArray(answer.output) ? (answer.output as Record<string, unknown>) : {}
   // Action results are never cached here (the API's `meta`); the handler's own `meta.cost` has no field in it.
   return { output, meta: { cached: false } }

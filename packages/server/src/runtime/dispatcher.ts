@@ -5,7 +5,7 @@ import { botLogLines, recordLogLine } from '../store/log-lines.js'
 import { loadBotRuntime, installationOf, type BotRuntime } from './bot-runtime.js'
 import { botHeaders, integrationHeaders } from './protocol.js'
 import { botTarget, integrationTarget, type Target } from './targets.js'
-import { answerMessage, call, type CallResult } from './transport.js'
+import { answerMessage, call, readJson, type CallResult } from './transport.js'
 import type { RuntimeTables } from './tables.js'
 
 export type DispatchOptions = {
@@ -41,12 +41,8 @@ function outcomeOf(result: CallResult): Outcome {
 }
 
 function isSdkHandlerError(body: string): boolean {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown }
-    return parsed !== null && typeof parsed === 'object' && 'error' in parsed && Object.keys(parsed).length === 1
-  } catch {
-    return false
-  }
+  const parsed = readJson<Record<string, unknown>>(body, {})
+  return 'error' in parsed && Object.keys(parsed).length === 1
 }
 
 /**

@@ -36,6 +36,27 @@ export class Runtime {
     this.dispatcher.wake()
   }
 
+  /**
+   * Sends a settled (failed, or delivered) delivery again, from its first attempt; its event is pending again.
+   * False when there is no such settled delivery.
+   */
+  async redeliver(deliveryId: string): Promise<boolean> {
+    const now = new Date().toISOString()
+    const done = await this.services.store.transaction(async (trx) => {
+      const delivery = await trx.selectFrom('deliveries').select(['eventId', 'status']).where('id', '=', deliveryId).executeTakeFirst()
+      if (!delivery || !['failed', 'delivered'].includes(delivery.status)) return false
+      await trx
+        .updateTable('deliveries')
+        .set({ status: 'pending', dueAt: now, attempts: 0, leaseUntil: null, lastError: null, updatedAt: now })
+        .where('id', '=', deliveryId)
+        .execute()
+      if (delivery.eventId) await trx.updateTable('events').set({ status: 'pending', failureReason: null }).where('id', '=', delivery.eventId).execute()
+      return true
+    })
+    if (done) this.wake()
+    return done
+  }
+
   bot(db: Db, botId: string): Promise<BotRuntime | undefined> {
     return loadBotRuntime(db, botId)
   }

@@ -28,17 +28,23 @@ export async function call({ url, method = 'POST', headers, body, timeoutMs, sig
   }
 }
 
+/** A handler's answer read as JSON, or `fallback` when it is not JSON (a handler may answer anything). */
+export function readJson<T>(text: string, fallback: T): T {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return parsed !== null && typeof parsed === 'object' ? (parsed as T) : fallback
+  } catch {
+    return fallback
+  }
+}
+
 /** The message of a Botpress error body (`{ message }`) or of an SDK 0.x `{ error }` body, else the text itself. */
 export function answerMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown }
-    if (typeof parsed.message === 'string') return parsed.message
-    if (typeof parsed.error === 'string') return parsed.error
-    if (parsed.error && typeof parsed.error === 'object' && typeof (parsed.error as { message?: unknown }).message === 'string') {
-      return (parsed.error as { message: string }).message
-    }
-  } catch {
-    // not JSON: the text is the message
+  const parsed = readJson<{ message?: unknown; error?: unknown }>(body, {})
+  if (typeof parsed.message === 'string') return parsed.message
+  if (typeof parsed.error === 'string') return parsed.error
+  if (parsed.error && typeof parsed.error === 'object' && typeof (parsed.error as { message?: unknown }).message === 'string') {
+    return (parsed.error as { message: string }).message
   }
   return body.slice(0, 500) || '(empty answer)'
 }

@@ -1,0 +1,125 @@
+/**
+ * Delivery semantics: retried with backoff on a refused connection, a time-out or a 5xx, never on a 4xx (the
+ * handler's own failure, recorded as the event's reason, a bot issue and a log line); in order per conversation;
+ * and a bot that misbehaves (hangs, crashes, answers garbage) never holds up another bot or an API call.
+ * Every handler is a real HTTP server, misbehaving on purpose.
+ */
+import assert from 'node:assert/strict'
+import { after, before, it } from 'node:test'
+import { describeEachStore } from './support.js'
+import { closedPort, eventually, incoming, setupChat, sleep, startHandler, type Handler, type Reply } from './runtime-support.js'
+
+const options = { runtimeTimeoutMs: 500, deliveryBackoffMs: 30, deliveryPollMs: 50, deliveryAttempts: 3 }
+
+describeEachStore(
+  'runtime: delivery',
+  ({ server }) => {
+    const handlers: Handler[] = []
+    const handler = async (reply: (r: any) => Reply | Promise<Reply>) => {
+      const h = await startHandler(reply)
+      handlers.push(h)
+      return h
+    }
+    after(async () => {
+      for (const h of handlers) await h.close()
+    })
+    const attemptsOf = (eventId: string) =>
+      server().server.store.db.selectFrom('deliveries').innerJoin('deliveryAttempts', 'deliveryAttempts.deliveryId', 'deliveries.id').select(['deliveryAttempts.status', 'deliveryAttempts.error', 'deliveryAttempts.durationMs']).where('deliveries.eventId', '=', eventId).orderBy('deliveryAttempts.startedAt').execute()
+
+    it('a 5xx or a dropped connection is retried until it is answered; every attempt is kept', async () => {
+      let calls = 0
+      const bot = await handler(() => (++calls === 1 ? { status: 503, body: 'busy' } : calls === 2 ? { destroy: true } : {}))
+      const chat = await setupChat(server(), { botUrl: bot.url })
+      const { event } = await chat.bot.createEvent({ type: 'retry-me', payload: {} })
+      await eventually(() => chat.bot.getEvent({ id: event.id }), (r) => r.event.status === 'processed')
+      const attempts = await attemptsOf(event.id)
+      assert.deepEqual(attempts.map((a) => a.status), [503, null, 200])
+      assert.ok(attempts[1]!.error)
+    })
+
+    it("a 4xx is the handler's own failure: not retried, the event fails with its message, as a bot issue and a log line", async () => {
+      const bot = await handler(() => ({ status: 400, body: { id: 'err_x', code: 400, type: 'Runtime', message: 'handler exploded: bad state' } }))
+      const chat = await setupChat(server(), { botUrl: bot.url })
+      const { event } = await chat.bot.createEvent({ type: 'fails', payload: {} })
+      const failed = await eventually(() => chat.bot.getEvent({ id: event.id }), (r) => r.event.status === 'failed')
+      assert.equal(failed.event.failureReason, 'handler exploded: bad state')
+      assert.equal((await attemptsOf(event.id)).length, 1)
+      const { issues } = await eventually(() => chat.admin.listBotIssues({ id: chat.botId }), (r) => r.issues.length > 0)
+      assert.match(issues[0]!.code, /delivery:bot:fails/)
+      const { logs } = await eventually(
+        () => chat.admin.getBotLogs({ id: chat.botId, timeStart: new Date(Date.now() - 60_000).toISOString(), timeEnd: new Date(Date.now() + 60_000).toISOString() }),
+        (r) => r.logs.some((l) => /handler exploded/.test(l.message)),
+      )
+      assert.equal(logs.find((l) => /handler exploded/.test(l.message))!.level, 'error')
+    })
+
+    it('a refused connection is retried with backoff, then fails for good saying why', async () => {
+      const chat = await setupChat(server(), { botUrl: await closedPort() })
+      const { event } = await chat.bot.createEvent({ type: 'nobody-home', payload: {} })
+      const failed = await eventually(() => chat.bot.getEvent({ id: event.id }), (r) => r.event.status === 'failed')
+      assert.match(failed.event.failureReason ?? '', /ECONNREFUSED/)
+      assert.match(failed.event.failureReason ?? '', /gave up after 3 attempts/)
+      assert.equal((await attemptsOf(event.id)).length, 3)
+    })
+
+    it('a redelivery sends a failed delivery again', async () => {
+      let fail = true
+      const bot = await handler(() => (fail ? { status: 400, body: { message: 'not yet' } } : {}))
+      const chat = await setupChat(server(), { botUrl: bot.url })
+      const { event } = await chat.bot.createEvent({ type: 'again', payload: {} })
+      await eventually(() => chat.bot.getEvent({ id: event.id }), (r) => r.event.status === 'failed')
+      fail = false
+      const delivery = await server().server.store.db.selectFrom('deliveries').select('id').where('eventId', '=', event.id).executeTakeFirstOrThrow()
+      assert.equal(await server().server.runtime.redeliver(delivery.id), true)
+      const done = await eventually(() => chat.bot.getEvent({ id: event.id }), (r) => r.event.status === 'processed')
+      assert.equal(done.event.failureReason, null)
+    })
+
+    it('per conversation, the next delivery waits until the one before is answered; other conversations go on', async () => {
+      const order: string[] = []
+      const bot = await handler(async (r) => {
+        const text = r.body?.event?.payload?.message?.payload?.text
+        order.push(`start ${text}`)
+        if (text === 'first') await sleep(300)
+        order.push(`end ${text}`)
+        return {}
+      })
+      const chat = await setupChat(server(), { botUrl: bot.url })
+      await incoming(chat, 'first', 'a')
+      await incoming(chat, 'second', 'a')
+      await incoming(chat, 'elsewhere', 'b')
+      await eventually(async () => order.length, (n) => n === 6)
+      assert.ok(order.indexOf('end first') < order.indexOf('start second'), order.join(', '))
+      assert.ok(order.indexOf('start elsewhere') < order.indexOf('end first'), order.join(', '))
+    })
+
+    it('a bot that hangs or crashes holds up neither another bot nor the API; a garbage 2xx counts as answered', async () => {
+      const hanging = await handler(() => ({ hang: true }))
+      const crashing = await handler(() => ({ destroy: true }))
+      const garbage = await handler(() => ({ body: '<<not json>>' }))
+      const healthy = await handler(() => ({}))
+      const chats = await Promise.all([hanging, crashing, garbage, healthy].map((h) => setupChat(server(), { botUrl: h.url })))
+      const started = Date.now()
+      const events = await Promise.all(chats.map((c) => c.bot.createEvent({ type: 'load', payload: {} })))
+      assert.ok(Date.now() - started < 2_000, 'the API answers without waiting for any handler')
+      const [, , garbageChat, healthyChat] = chats
+      await eventually(() => healthyChat!.bot.getEvent({ id: events[3]!.event.id }), (r) => r.event.status === 'processed', 1_500)
+      await eventually(() => garbageChat!.bot.getEvent({ id: events[2]!.event.id }), (r) => r.event.status === 'processed', 1_500)
+      const hung = await eventually(() => chats[0]!.bot.getEvent({ id: events[0]!.event.id }), (r) => r.event.status === 'failed')
+      assert.match(hung.event.failureReason ?? '', /no answer within 500 ms/)
+      await eventually(() => chats[1]!.bot.getEvent({ id: events[1]!.event.id }), (r) => r.event.status === 'failed')
+      assert.equal((await fetch(`${server().url}/healthz`)).status, 200)
+    })
+
+    it("an event the bot's subscriptions leave out is ignored, not delivered", async () => {
+      const bot = await handler(() => ({}))
+      const chat = await setupChat(server(), { botUrl: bot.url }, { subscriptions: { events: { 'chat:other': {} } } })
+      const { event } = await chat.integration.createEvent({ type: 'ping', payload: {} })
+      assert.equal(event.status, 'ignored')
+      const { event: own } = await chat.bot.createEvent({ type: 'mine', payload: {} })
+      await bot.waitFor((r) => r.body?.event?.id === own.id)
+      assert.equal(bot.received.filter((r) => r.body?.event?.id === event.id).length, 0)
+    })
+  },
+  options,
+)
