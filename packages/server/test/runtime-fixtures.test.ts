@@ -9,6 +9,7 @@ import {
   botRequestHeaders,
   integrationDefinition,
   integrationRequestHeaders,
+  plausibleChatAnswer,
   startCollector,
   startFixture,
   startStubApi,
@@ -33,7 +34,11 @@ const generations: { generation: SdkGeneration; bot: string; integration: string
 ]
 
 before(async () => {
-  api = await startStubApi()
+  api = await startStubApi((req) =>
+    (req.json as any)?.tags?.userKey === 'no-such-user'
+      ? { status: 404, body: { id: 'err_stub', code: 404, type: 'ResourceNotFound', message: 'User no-such-user does not exist' } }
+      : plausibleChatAnswer(req),
+  )
   collector = await startCollector()
   const env = { BP_API_URL: api.url, BP_TOKEN: TOKEN, BP_WORKSPACE_ID: 'wkspace_fixture', FIXTURE_REPORT_URL: `${collector.url}/reports` }
   const names = ['sdk5-bot', 'sdk5-integration', 'sdk010-bot', 'sdk010-integration']
@@ -149,6 +154,18 @@ describe('runtime fixtures', () => {
         assert.ok(missing.json.error)
       })
 
+      it('the echo bot answers register, unregister and ping with 200, and an unknown operation with 500', async () => {
+        for (const operation of ['register', 'unregister', 'ping'] as const) {
+          const res = await post(fixtures[bot]!.url, botRequestHeaders({ botId: BOT_ID, operation }), {})
+          assert.equal(res.status, 200, `${operation}: ${res.text}`)
+          assert.deepEqual(res.json, {})
+        }
+        if (generation === '5.4.3') await collector.waitFor((r) => r.fixture === bot && r.kind === 'register' && (r.ctx as any)?.botId === BOT_ID)
+        const unknown = await post(fixtures[bot]!.url, { ...botRequestHeaders({ botId: BOT_ID, operation: 'ping' }), 'x-bp-operation': 'dance' }, {})
+        assert.equal(unknown.status, 500)
+        assert.ok(unknown.json.error)
+      })
+
       it('the echo bot handles action_triggered as its SDK does (5.4.3 runs its own action; 0.10.10 refuses)', async () => {
         const res = await post(fixtures[bot]!.url, botRequestHeaders({ botId: BOT_ID, operation: 'action_triggered', type: 'action_triggered' }), { type: 'double', input: { n: 21 } })
         if (generation === '5.4.3') {
@@ -176,12 +193,18 @@ describe('runtime fixtures', () => {
         assert.ok(created, 'createMessage reached the API')
         assert.equal(created.headers.authorization, `Bearer ${TOKEN}`)
         assert.equal(created.headers['x-bot-id'], BOT_ID)
+        assert.equal(created.headers['x-workspace-id'], 'wkspace_fixture')
         assert.equal(created.headers['x-integration-alias'], generation === '5.4.3' ? 'chat' : undefined)
         const conversation = api.requests.find((r) => r.path === '/v1/chat/conversations/get-or-create' && (r.json as any)?.tags?.chatId === chatId)
         assert.deepEqual((conversation?.json as any)?.channel, 'channel')
         const event = api.requests.find((r) => r.path === '/v1/chat/events' && (r.json as any)?.payload?.text === `ping ${generation}`)
         assert.equal((event?.json as any)?.type, 'ping')
         await collector.waitFor((r) => r.fixture === integration && r.kind === 'webhook' && (r.ctx as any)?.webhookId === 'wh_fixture')
+
+        const apiError = await post(fixtures[integration]!.url, headers, { req: { ...req, body: JSON.stringify({ userId: 'no-such-user', text: 'x' }) } })
+        assert.equal(apiError.status, 400, apiError.text)
+        assert.equal(apiError.json.type, 'Runtime')
+        assert.match(apiError.json.message, /no-such-user does not exist/)
       })
 
       it('the chat integration answers register, message_created and action_triggered, and requires its headers', async () => {
@@ -215,9 +238,15 @@ describe('runtime fixtures', () => {
         assert.equal(fail.json.type, 'Runtime')
         assert.equal(fail.json.message, 'nope')
 
+        const ping = await post(url, integrationRequestHeaders({ ...base, operation: 'ping' }), {})
+        assert.equal(ping.status, 200, ping.text)
+        assert.deepEqual(ping.json, {})
+        const unknown = await post(url, { ...integrationRequestHeaders({ ...base, operation: 'ping' }), 'x-bp-operation': 'dance' }, {})
+        assert.equal(unknown.status, generation === '5.4.3' ? 400 : 500, unknown.text)
+
         const { 'x-integration-alias': _alias, ...noAlias } = integrationRequestHeaders({ ...base, operation: 'ping' })
-        const ping = await post(url, noAlias, {})
-        assert.equal(ping.status, generation === '5.4.3' ? 500 : 200, ping.text)
+        const pingNoAlias = await post(url, noAlias, {})
+        assert.equal(pingNoAlias.status, generation === '5.4.3' ? 500 : 200, pingNoAlias.text)
       })
 
       it('the definition converts to a createIntegration body the way its CLI does', async () => {
