@@ -114,6 +114,38 @@ describe('runtime fixtures', () => {
     }
   })
 
+  it('misbehaving: slow, hang, status, garbage, garbage-http, reset and FIXTURE_FAIL_TIMES do what they say', async () => {
+    const modes: Record<string, string>[] = [
+      { FIXTURE_MODE: 'slow', FIXTURE_DELAY_MS: '300' },
+      { FIXTURE_MODE: 'hang' },
+      { FIXTURE_MODE: 'status', FIXTURE_STATUS: '418' },
+      { FIXTURE_MODE: 'garbage' },
+      { FIXTURE_MODE: 'garbage-http' },
+      { FIXTURE_MODE: 'reset' },
+      { FIXTURE_MODE: 'error500', FIXTURE_FAIL_TIMES: '1' },
+    ]
+    const [slow, hang, status, garbage, garbageHttp, reset, flaky] = await Promise.all(modes.map((env) => startFixture('misbehaving', env)))
+    try {
+      const call = (f: RunningFixture, signal?: AbortSignal) => fetch(`${f.url}/`, { method: 'POST', body: '{}', signal })
+      const started = Date.now()
+      assert.equal((await call(slow!)).status, 200)
+      assert.ok(Date.now() - started >= 290, 'slow waited')
+      await assert.rejects(call(hang!, AbortSignal.timeout(300)), /abort|timeout/i)
+      const teapot = await call(status!)
+      assert.equal(teapot.status, 418)
+      assert.equal(((await teapot.json()) as any).type, 'Runtime')
+      const junk = await call(garbage!)
+      assert.equal(junk.status, 200)
+      await assert.rejects(junk.json())
+      await assert.rejects(call(garbageHttp!))
+      await assert.rejects(call(reset!))
+      assert.equal((await call(flaky!)).status, 500)
+      assert.equal((await call(flaky!)).status, 200)
+    } finally {
+      await Promise.all([slow, hang, status, garbage, garbageHttp, reset, flaky].map((f) => f?.stop()))
+    }
+  })
+
   for (const { generation, bot, integration } of generations) {
     describe(`SDK ${generation}`, () => {
       it('the echo bot answers event_received / message_created by calling createMessage as the bot', async () => {
@@ -220,12 +252,15 @@ describe('runtime fixtures', () => {
 
         const now = new Date().toISOString()
         const conversation = { id: 'conv_out', createdAt: now, updatedAt: now, channel: 'channel', integration: 'fixture-chat', tags: { chatId: 'c-out' } }
-        const message = { id: 'msg_out', createdAt: now, updatedAt: now, type: 'text', payload: { text: 'echo: hi' }, direction: 'outgoing', userId: BOT_ID, conversationId: 'conv_out', tags: {} }
+        const outId = `msg_out${generation.replaceAll('.', '')}`
+        const message = { id: outId, createdAt: now, updatedAt: now, type: 'text', payload: { text: 'echo: hi' }, direction: 'outgoing', userId: BOT_ID, conversationId: 'conv_out', tags: {} }
         const user = { id: BOT_ID, createdAt: now, updatedAt: now, tags: {} }
-        const delivered = await post(url, integrationRequestHeaders({ ...base, operation: 'message_created' }), { conversation, user, message, type: 'text', payload: message.payload })
+        const delivered = await post(url, integrationRequestHeaders({ ...base, operation: 'message_created', configuration: { ack: true } }), { conversation, user, message, type: 'text', payload: message.payload })
         assert.equal(delivered.status, 200, delivered.text)
-        const seen = await collector.waitFor((r) => r.fixture === integration && r.kind === 'message' && (r.message as any)?.id === 'msg_out')
+        const seen = await collector.waitFor((r) => r.fixture === integration && r.kind === 'message' && (r.message as any)?.id === outId)
         assert.deepEqual((seen.conversation as any).tags, { chatId: 'c-out' })
+        const ack = api.requests.find((r) => r.method === 'PUT' && r.path === `/v1/chat/messages/${outId}` && r.headers['x-integration-id'] === INTEGRATION_ID && (r.json as any)?.tags?.id === `ext-${outId}`)
+        assert.ok(ack, 'ack is updateMessage with the tags')
 
         const action = await post(url, integrationRequestHeaders({ ...base, operation: 'action_triggered' }), { type: 'sum', input: { a: 2, b: 3 } })
         assert.equal(action.status, 200, action.text)
