@@ -1,10 +1,12 @@
 /**
  * Smoke test of the runtime fixtures (test/fixtures/runtime): each real @botpress/sdk bot and integration,
  * and the misbehaving servers, start as child processes on random ports and answer what SDK-NOTES.md says,
- * calling back a real stand-in API server. No bpkit server involved.
+ * calling back a real stand-in API server; the definitions' createIntegration bodies are accepted by bpkit.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { startTestServer } from '@bpkit/server'
+import { clientFor } from './support.js'
 import {
   botRequestHeaders,
   integrationDefinition,
@@ -294,6 +296,15 @@ describe('runtime fixtures', () => {
         assert.equal((body.events!.ping!.schema as any).properties.text.type, 'string')
         assert.equal((body.actions!.sum!.input.schema as any).required.join(), 'a,b')
         assert.equal('x-zui' in (body.configuration?.schema ?? {}), generation === '0.10.10', JSON.stringify(body.configuration))
+
+        const server = await startTestServer({})
+        try {
+          const { integration } = await clientFor(server).createIntegration(body)
+          assert.equal(integration.dev, true)
+          assert.deepEqual(Object.keys(integration.channels.channel!.messages), ['text', 'image', 'choice'])
+        } finally {
+          await server.close()
+        }
       })
     })
   }
