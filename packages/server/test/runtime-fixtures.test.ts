@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { startTestServer } from '@bpkit/server'
+import { startTestServer, type TestServer } from '@bpkit/server'
 import { clientFor } from './support.js'
 import {
   botRequestHeaders,
@@ -28,6 +28,7 @@ const INTEGRATION_ID = 'intg_01JFIXTURE000000000000000'
 
 let api: StubApi
 let collector: Collector
+let bpkit: TestServer
 const fixtures: Record<string, RunningFixture> = {}
 
 const generations: { generation: SdkGeneration; bot: string; integration: string }[] = [
@@ -44,7 +45,8 @@ before(async () => {
   collector = await startCollector()
   const env = { BP_API_URL: api.url, BP_TOKEN: TOKEN, BP_WORKSPACE_ID: 'wkspace_fixture', FIXTURE_REPORT_URL: `${collector.url}/reports` }
   const names = ['sdk5-bot', 'sdk5-integration', 'sdk010-bot', 'sdk010-integration']
-  const started = await Promise.all(names.map((name) => startFixture(name, env)))
+  const [server, ...started] = await Promise.all([startTestServer({}), ...names.map((name) => startFixture(name, env))])
+  bpkit = server
   names.forEach((name, i) => (fixtures[name] = started[i]!))
 })
 
@@ -52,6 +54,7 @@ after(async () => {
   await Promise.all(Object.values(fixtures).map((f) => f.stop()))
   await collector?.close()
   await api?.close()
+  await bpkit?.close()
 })
 
 const post = async (url: string, headers: Record<string, string>, body: unknown) => {
@@ -297,14 +300,9 @@ describe('runtime fixtures', () => {
         assert.equal((body.actions!.sum!.input.schema as any).required.join(), 'a,b')
         assert.equal('x-zui' in (body.configuration?.schema ?? {}), generation === '0.10.10', JSON.stringify(body.configuration))
 
-        const server = await startTestServer({})
-        try {
-          const { integration } = await clientFor(server).createIntegration(body)
-          assert.equal(integration.dev, true)
-          assert.deepEqual(Object.keys(integration.channels.channel!.messages), ['text', 'image', 'choice'])
-        } finally {
-          await server.close()
-        }
+        const { integration } = await clientFor(bpkit).createIntegration(body)
+        assert.equal(integration.dev, true)
+        assert.deepEqual(Object.keys(integration.channels.channel!.messages), ['text', 'image', 'choice'])
       })
     })
   }
