@@ -8,7 +8,7 @@ import { paginate } from '../store/pagination.js'
 import { addMs, isoDate } from './inputs.js'
 import { getOrCreate } from './lookup.js'
 import { toWorkflow } from './models.js'
-import { onWorkflowChanged } from '../runtime/flows.js'
+import { onWorkflowCreated } from '../runtime/flows.js'
 import { deleteOwned, findOwned, requireRefs } from './refs.js'
 import { deleteStatesOf } from './states.js'
 import { cleanTags, discriminatingTags, lookupKey, mergeTags } from './tags.js'
@@ -60,7 +60,7 @@ export const workflowHandlers: PublicHandlers = {
     let enqueued = false
     const row = await ctx.store.transaction(async (trx) => {
       const created = await trx.insertInto('workflows').values(newWorkflow(input, ctx, botId, null)).returningAll().executeTakeFirstOrThrow()
-      enqueued = await onWorkflowChanged(trx, ctx, botId, undefined, created)
+      enqueued = await onWorkflowCreated(trx, ctx, botId, created)
       return created
     })
     if (enqueued) ctx.services.runtime.wake()
@@ -101,7 +101,7 @@ export const workflowHandlers: PublicHandlers = {
             .onConflict((oc) => oc.doNothing())
             .returningAll()
             .executeTakeFirst()
-          if (created) enqueued = await onWorkflowChanged(trx, ctx, botId, undefined, created)
+          if (created) enqueued = await onWorkflowCreated(trx, ctx, botId, created)
         })
       },
     })
@@ -112,7 +112,6 @@ export const workflowHandlers: PublicHandlers = {
   async updateWorkflow(input, ctx) {
     const botId = await ctx.botId()
     if (input.status === 'in_progress' && !input.eventId) throw invalidPayload('"eventId" is required when "status" is "in_progress"')
-    let enqueued = false
     const row = await ctx.store.transaction(async (trx) => {
       const current = await findOwned(trx, 'workflows', botId, input.id)
       await requireRefs(trx, botId, { users: input.userId, events: input.eventId })
@@ -120,7 +119,7 @@ export const workflowHandlers: PublicHandlers = {
       const status = input.status ?? current.status
       // The get-or-create key stands for the tags and status group the workflow was made with.
       const releaseKey = input.tags !== undefined || groupOf(status) !== groupOf(current.status)
-      const updated = await trx
+      return trx
         .updateTable('workflows')
         .set({
           status,
@@ -136,10 +135,7 @@ export const workflowHandlers: PublicHandlers = {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()
-      enqueued = await onWorkflowChanged(trx, ctx, botId, current, updated)
-      return updated
     })
-    if (enqueued) ctx.services.runtime.wake()
     return { workflow: toWorkflow(row) }
   },
 

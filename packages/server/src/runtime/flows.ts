@@ -35,6 +35,7 @@ export async function onMessageCreated(db: Db, ctx: RequestContext, botId: strin
       messageId: message.id,
     })
     await enqueueForBot(db, ctx.now(), bot, event)
+    await continueListeningWorkflows(db, ctx, bot, conversation, user)
     return true
   }
   if (!bot.installations.length) return false
@@ -124,32 +125,51 @@ export async function onEventCreated(db: Db, ctx: RequestContext, bot: BotRuntim
 }
 
 type WorkflowRow = Selectable<ChatTables['workflows']>
+type UserRow = Selectable<ChatTables['users']>
+type ConversationRow = Selectable<ChatTables['conversations']>
 
-/**
- * A workflow that needs its bot to run (created `pending`: started; set back to `pending`: continued) becomes a
- * `workflow_update` event delivered to the bot, with the workflow and its conversation and user.
- */
-export async function onWorkflowChanged(db: Db, ctx: RequestContext, botId: string, before: WorkflowRow | undefined, after: WorkflowRow): Promise<boolean> {
-  if (after.status !== 'pending' || before?.status === 'pending') return false
-  const bot = await ctx.services.runtime.bot(db, botId)
-  if (!bot?.url) return false
-  const [conversation, user] = await Promise.all([
-    after.conversationId ? byId(db, 'conversations', after.conversationId) : undefined,
-    after.userId ? byId(db, 'users', after.userId) : undefined,
-  ])
+async function enqueueWorkflowUpdate(db: Db, ctx: RequestContext, bot: BotRuntime, type: 'workflow_started' | 'workflow_continued', workflow: WorkflowRow, conversation?: ConversationRow, user?: UserRow) {
   const event = await insertEvent(db, ctx.now(), {
-    botId,
+    botId: bot.botId,
     type: 'workflow_update',
     payload: {
-      type: before ? 'workflow_continued' : 'workflow_started',
-      workflow: toWorkflow(after),
+      type,
+      workflow: toWorkflow(workflow),
       ...(conversation && { conversation: toConversation(conversation) }),
       ...(user && { user: toUser(user) }),
     },
-    conversationId: after.conversationId,
-    userId: after.userId,
-    workflowId: after.id,
+    conversationId: workflow.conversationId,
+    userId: workflow.userId,
+    workflowId: workflow.id,
   })
   await enqueueForBot(db, ctx.now(), bot, event)
+}
+
+/** A workflow created `pending` needs its bot to start it: a `workflow_update` (`workflow_started`) event, with its conversation and user. */
+export async function onWorkflowCreated(db: Db, ctx: RequestContext, botId: string, workflow: WorkflowRow): Promise<boolean> {
+  if (workflow.status !== 'pending') return false
+  const bot = await ctx.services.runtime.bot(db, botId)
+  if (!bot?.url) return false
+  const [conversation, user] = await Promise.all([
+    workflow.conversationId ? byId(db, 'conversations', workflow.conversationId) : undefined,
+    workflow.userId ? byId(db, 'users', workflow.userId) : undefined,
+  ])
+  await enqueueWorkflowUpdate(db, ctx, bot, 'workflow_started', workflow, conversation, user)
   return true
+}
+
+/**
+ * A message in a conversation whose workflows are `listening` continues them: each becomes `pending` again and
+ * the bot gets `workflow_update` (`workflow_continued`) after the message itself.
+ */
+async function continueListeningWorkflows(db: Db, ctx: RequestContext, bot: BotRuntime, conversation: ConversationRow, user: UserRow): Promise<void> {
+  const listening = await db
+    .updateTable('workflows')
+    .set({ status: 'pending', updatedAt: ctx.now() })
+    .where('botId', '=', bot.botId)
+    .where('conversationId', '=', conversation.id)
+    .where('status', '=', 'listening')
+    .returningAll()
+    .execute()
+  for (const workflow of listening) await enqueueWorkflowUpdate(db, ctx, bot, 'workflow_continued', workflow, conversation, user)
 }
