@@ -3,58 +3,14 @@
  * process, is killed with SIGKILL right after the answers, and a new process on the same store reads them back.
  */
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { after, describe, it } from 'node:test'
 import { Client } from '@bpkit/client'
-import pg from 'pg'
 import { readCredentials } from '@bpkit/server'
 import { stores, type StoreKind } from './support.js'
-
-const cli = fileURLToPath(new URL('../../cli/dist/index.js', import.meta.url))
-
-/** Starts `bpkit serve` and resolves with the URL it prints once listening. */
-function serve(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString()
-      const url = /bpkit listening on (\S+)/.exec(output)?.[1]
-      if (url) resolve({ child, url })
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.once('exit', (code) => reject(new Error(`bpkit serve exited with ${code}:\n${output}`)))
-  })
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGKILL')
-  })
-}
-
-/** A fresh PostgreSQL database for one run (the serve command keeps its tables in `public`). */
-async function withDatabase(url: string, run: (databaseUrl: string) => Promise<void>) {
-  const name = `bpkit_durability_${randomBytes(5).toString('hex')}`
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  try {
-    const target = new URL(url)
-    target.pathname = `/${name}`
-    await run(target.toString())
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await admin.end()
-  }
-}
+import { killHard, serve, withDatabase } from './serve-support.js'
 
 async function checkSurvivesKill(store: StoreKind, dataDir: string, databaseArgs: string[]) {
   const first = await serve(['--data-dir', dataDir, ...databaseArgs])

@@ -24,7 +24,7 @@ export type Handler = {
 }
 
 /** A real HTTP server standing in for a bot or an integration: it records every request and answers with `reply`. */
-export async function startHandler(reply: (r: Received) => Reply | Promise<Reply> = () => ({})): Promise<Handler> {
+export async function startHandler(reply: (r: Received) => Reply | Promise<Reply> = () => ({}), options: { port?: number } = {}): Promise<Handler> {
   const received: Received[] = []
   const waiters: { match: (r: Received) => boolean; resolve: (r: Received) => void }[] = []
   const server: Server = createServer((req, res) => {
@@ -49,7 +49,7 @@ export async function startHandler(reply: (r: Received) => Reply | Promise<Reply
       res.end(text)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}`,

@@ -88,8 +88,9 @@ export class Dispatcher {
     await Promise.all(this.inFlight.values())
   }
 
+  /** Long enough to outlast a call and its recording; a process killed mid-call loses its deliveries for this long. */
   private get leaseMs() {
-    return this.options.timeoutMs + 30_000
+    return Math.round(this.options.timeoutMs * 1.5) + 1_000
   }
 
   private async tick(): Promise<void> {
