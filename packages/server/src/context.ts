@@ -6,7 +6,7 @@ import type { ServerConfig } from './config.js'
 import type { Store } from './store/store.js'
 import type { Runtime } from './runtime/runtime.js'
 import { forbidden, invalidPayload, notFound } from './errors.js'
-import { installedIds, installedIntegrationAliases } from './integrations/installs.js'
+import { installedIds } from './integrations/installs.js'
 import { prepared } from './store/prepared.js'
 import { actsOnPathWorkspace, assertRoleMayCall, isRestricted } from './members/roles.js'
 
@@ -109,21 +109,23 @@ export class RequestContext {
   }
 
   private async resolveAlias(): Promise<string | undefined> {
+    const installation = await this.actingInstallation()
+    return installation?.alias
+  }
+
+  /** The installation of the bot that the acting integration is (`x-integration-alias` picks one of several). */
+  private async actingInstallation() {
     const p = this.principal
     if (p.kind !== 'integration') return undefined
-    const botId = await this.botId()
-    const bot = await this.db.selectFrom('bots').select('data').where('id', '=', botId).executeTakeFirst()
-    const aliases = [...installedIntegrationAliases(bot?.data ?? '{}')].filter(([, id]) => id === p.integrationId).map(([alias]) => alias)
+    const bot = await this.services.runtime.bot(this.db, await this.botId())
+    const installations = bot?.installations.filter((i) => i.integrationId === p.integrationId) ?? []
     const wanted = this.header('x-integration-alias')
-    return wanted && aliases.includes(wanted) ? wanted : aliases[0]
+    return installations.find((i) => i.alias === wanted) ?? installations[0]
   }
 
   /** The name of the integration the request acts as (a conversation it creates is that integration's). */
   async integrationName(): Promise<string | undefined> {
-    const p = this.principal
-    if (p.kind !== 'integration') return undefined
-    const row = await this.db.selectFrom('hubPackages').select('name').where('id', '=', p.integrationId).executeTakeFirst()
-    return row?.name
+    return (await this.actingInstallation())?.name
   }
 
   /** The bot the request acts on: the key's own bot, or the `x-bot-id` bot of the token's workspaces. */

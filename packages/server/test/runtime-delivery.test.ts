@@ -77,10 +77,15 @@ describeEachStore(
 
     it('per conversation, the next delivery waits until the one before is answered; other conversations go on', async () => {
       const order: string[] = []
+      let elsewhereStarted!: () => void
+      const elsewhere = new Promise<void>((resolve) => (elsewhereStarted = resolve))
       const bot = await handler(async (r) => {
         const text = r.body?.event?.payload?.message?.payload?.text
         order.push(`start ${text}`)
-        if (text === 'first') await sleep(300)
+        if (text === 'elsewhere') elsewhereStarted()
+        // "first" is answered only once the other conversation's delivery has started (or after 3 s): one
+        // conversation's wait must not hold up another's.
+        if (text === 'first') await Promise.race([elsewhere, sleep(3_000)])
         order.push(`end ${text}`)
         return {}
       })

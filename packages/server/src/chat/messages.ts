@@ -13,7 +13,7 @@ import { toMessage } from './models.js'
 import { deleteOwned, findOwned, requireRefs } from './refs.js'
 import { cleanTags, discriminatingTags, lookupKey, mergeTags } from './tags.js'
 import type { ChatTables } from './tables.js'
-import { onMessageCreated } from '../runtime/flows.js'
+import { messageMayDeliver, onMessageCreated } from '../runtime/flows.js'
 
 /**
  * The stored row of a new message. A bot (personal or bot key) writes outgoing messages; an integration
@@ -69,12 +69,16 @@ const insertMessage = prepared<MessageRow, Selectable<ChatTables['messages']>>((
 export const messageHandlers: PublicHandlers = {
   async createMessage(input, ctx) {
     const botId = await ctx.botId()
+    const values = newMessage(input, ctx, botId, null)
+    const bot = await ctx.services.runtime.bot(ctx.db, botId)
     let enqueued = false
-    const row = await ctx.store.transaction(async (trx) => {
-      const [inserted] = (await insertMessage(trx, newMessage(input, ctx, botId, null))).rows
-      if (inserted) enqueued = await onMessageCreated(trx, ctx, botId, inserted)
-      return inserted
-    })
+    const row = messageMayDeliver(bot, values.direction)
+      ? await ctx.store.transaction(async (trx) => {
+          const [inserted] = (await insertMessage(trx, values)).rows
+          if (inserted) enqueued = await onMessageCreated(trx, ctx, bot!, inserted)
+          return inserted
+        })
+      : (await insertMessage(ctx.db, values)).rows[0]
     if (!row) {
       await requireRefs(ctx.db, botId, { conversations: input.conversationId, users: input.userId })
       throw new ApiError('ResourceLockedConflict', 'The conversation or user of this message was deleted meanwhile; retry the request')

@@ -7,6 +7,8 @@ import { botHeaders, integrationHeaders } from './protocol.js'
 import { botTarget, integrationTarget, type Target } from './targets.js'
 import { answerMessage, call, readJson, type CallResult } from './transport.js'
 import type { RuntimeTables } from './tables.js'
+import type { Insertable } from 'kysely'
+import { prepared } from '../store/prepared.js'
 
 export type DispatchOptions = {
   /** Longest a bot or integration may take to answer one call. */
@@ -24,6 +26,17 @@ export type DispatchOptions = {
 }
 
 type Delivery = RuntimeTables['deliveries']
+
+/** Takes a due delivery for this process until `leaseUntil`, unless another process holds it: the claimed row, or none. */
+const claim = prepared<{ id: string; now: string; leaseUntil: string }, Delivery>((db, p) =>
+  db
+    .updateTable('deliveries')
+    .set((eb) => ({ leaseUntil: p.leaseUntil, attempts: eb('attempts', '+', 1), updatedAt: p.now }))
+    .where('id', '=', p.id)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', p.now)]))
+    .returningAll(),
+)
 
 const MAX_BACKOFF_MS = 5 * 60_000
 const MAX_STORED_ANSWER = 16 * 1024
@@ -137,21 +150,15 @@ export class Dispatcher {
       if (this.inFlight.size >= this.options.concurrency) break
       if ((this.perBot.get(candidate.botId) ?? 0) >= this.options.perBotConcurrency) continue
       if (this.inFlight.has(candidate.id)) continue
-      const claimed = await db
-        .updateTable('deliveries')
-        .set((eb) => ({ leaseUntil, attempts: eb('attempts', '+', 1), updatedAt: nowIso }))
-        .where('id', '=', candidate.id)
-        .where('status', '=', 'pending')
-        .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', nowIso)]))
-        .executeTakeFirst()
-      if (Number(claimed.numUpdatedRows) !== 1) continue
-      this.track(candidate.id, candidate.botId)
+      const [claimed] = await claim(db, { id: candidate.id, now: nowIso, leaseUntil }).then((r) => r.rows)
+      if (claimed) this.track(claimed)
     }
   }
 
-  private track(id: string, botId: string): void {
+  private track(delivery: Delivery): void {
+    const { id, botId } = delivery
     this.perBot.set(botId, (this.perBot.get(botId) ?? 0) + 1)
-    const sending = this.send(id)
+    const sending = this.send(delivery)
       .catch((err) => this.services.log?.warn({ err, delivery: id }, 'runtime: delivery failed to run'))
       .finally(() => {
         this.inFlight.delete(id)
@@ -163,10 +170,8 @@ export class Dispatcher {
     this.inFlight.set(id, sending)
   }
 
-  private async send(id: string): Promise<void> {
+  private async send(delivery: Delivery): Promise<void> {
     const { db } = this.services.store
-    const delivery = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst()
-    if (!delivery || delivery.status !== 'pending') return
     const bot = await loadBotRuntime(db, delivery.botId)
     if (!bot) return
     const request = await this.requestFor(delivery, bot)
@@ -175,24 +180,21 @@ export class Dispatcher {
     const result = await call({ url: request.url, headers: request.headers, body: delivery.body, timeoutMs: this.options.timeoutMs, signal: this.stopping.signal })
     if (this.stopping.signal.aborted && result.kind === 'unreachable') {
       // Not an attempt: the server stopped under it. It goes back to the outbox for the next start.
-      await db.updateTable('deliveries').set((eb) => ({ leaseUntil: null, attempts: eb('attempts', '-', 1) })).where('id', '=', id).execute()
+      await db.updateTable('deliveries').set((eb) => ({ leaseUntil: null, attempts: eb('attempts', '-', 1) })).where('id', '=', delivery.id).execute()
       return
     }
-    await db
-      .insertInto('deliveryAttempts')
-      .values({
-        id: newId('deliveryAttempt'),
-        deliveryId: id,
-        botId: delivery.botId,
-        startedAt,
-        durationMs: Math.round(result.ms),
-        request: JSON.stringify({ url: request.url, headers: request.headers }),
-        status: result.kind === 'answered' ? result.status : null,
-        response: result.kind === 'answered' ? result.body.slice(0, MAX_STORED_ANSWER) : null,
-        error: result.kind === 'unreachable' ? result.reason : null,
-      })
-      .execute()
-    await this.settle(delivery, outcomeOf(result), bot)
+    const attempt = {
+      id: newId('deliveryAttempt'),
+      deliveryId: delivery.id,
+      botId: delivery.botId,
+      startedAt,
+      durationMs: Math.round(result.ms),
+      request: JSON.stringify({ url: request.url, headers: request.headers }),
+      status: result.kind === 'answered' ? result.status : null,
+      response: result.kind === 'answered' ? result.body.slice(0, MAX_STORED_ANSWER) : null,
+      error: result.kind === 'unreachable' ? result.reason : null,
+    }
+    await this.settle(delivery, outcomeOf(result), bot, attempt)
   }
 
   private async requestFor(delivery: Delivery, bot: BotRuntime): Promise<{ url: string; headers: Record<string, string> } | { missing: string }> {
@@ -217,24 +219,30 @@ export class Dispatcher {
     return { url: target.url, headers }
   }
 
-  /** Records the outcome: delivered, failed for good (the event's reason, an issue, a log line), or due again later. */
-  private async settle(delivery: Delivery, outcome: Outcome, bot: BotRuntime | undefined): Promise<void> {
+  /**
+   * Records the attempt and its outcome in one transaction: delivered, failed for good (with the event's reason,
+   * then an issue and a log line), or due again after a backoff.
+   */
+  private async settle(delivery: Delivery, outcome: Outcome, bot: BotRuntime | undefined, attempt?: Insertable<RuntimeTables['deliveryAttempts']>): Promise<void> {
     const { store } = this.services
     const now = new Date().toISOString()
     // The claim counted this attempt already.
     const attempts = Number(delivery.attempts)
-    if (outcome.kind === 'retry' && attempts < this.options.attempts) {
-      const wait = Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4)
-      await store.db
-        .updateTable('deliveries')
-        .set({ dueAt: new Date(Date.now() + wait).toISOString(), leaseUntil: null, lastError: outcome.reason, updatedAt: now })
-        .where('id', '=', delivery.id)
-        .execute()
-      return
-    }
-    const failed = outcome.kind !== 'delivered'
-    const reason = failed ? (outcome.kind === 'retry' ? `${outcome.reason} (gave up after ${attempts} attempts)` : outcome.reason) : null
+    const retry = outcome.kind === 'retry' && attempts < this.options.attempts
+    const failed = !retry && outcome.kind !== 'delivered'
+    const said = outcome.kind === 'delivered' ? null : outcome.reason
+    const reason = failed ? (outcome.kind === 'retry' ? `${said} (gave up after ${attempts} attempts)` : said) : null
     await store.transaction(async (trx) => {
+      if (attempt) await trx.insertInto('deliveryAttempts').values(attempt).execute()
+      if (retry) {
+        const wait = Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4)
+        await trx
+          .updateTable('deliveries')
+          .set({ dueAt: new Date(Date.now() + wait).toISOString(), leaseUntil: null, lastError: said, updatedAt: now })
+          .where('id', '=', delivery.id)
+          .execute()
+        return
+      }
       await trx
         .updateTable('deliveries')
         .set({ status: failed ? 'failed' : 'delivered', leaseUntil: null, lastError: reason, updatedAt: now })
@@ -260,7 +268,7 @@ export class Dispatcher {
       level: 'error',
       message: `delivery ${delivery.id} of ${what} to ${to} failed: ${reason}`,
       userId: null,
-      conversationId: delivery.orderKey.startsWith('conv_') ? delivery.orderKey : null,
+      conversationId: delivery.conversationId,
       workflowId: null,
     })
     await recordIssue(this.services.store, delivery.botId, {

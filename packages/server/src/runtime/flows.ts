@@ -15,13 +15,18 @@ const byId = <T extends 'users' | 'conversations'>(db: Db, table: T, id: string)
   db.selectFrom(table as 'users').selectAll().where('id', '=', id).executeTakeFirstOrThrow() as unknown as Promise<Selectable<ChatTables[T]>>
 
 /**
+ * Whether a new message of this direction can set anything off for the bot: an incoming one when the bot runs
+ * somewhere, an outgoing one when it installs integrations. Messages that cannot are written without a transaction.
+ */
+export const messageMayDeliver = (bot: BotRuntime | undefined, direction: string) => !!bot && (direction === 'incoming' ? !!bot.url : bot.installations.length > 0)
+
+/**
  * What a new message sets off, written in the message's transaction: an incoming message (written by an
  * integration) becomes a `message_created` event delivered to the bot; an outgoing one (written by the bot) is
  * delivered to the integration that owns its conversation's channel. Returns whether anything was enqueued.
  */
-export async function onMessageCreated(db: Db, ctx: RequestContext, botId: string, message: MessageRow): Promise<boolean> {
-  const bot = await ctx.services.runtime.bot(db, botId)
-  if (!bot) return false
+export async function onMessageCreated(db: Db, ctx: RequestContext, bot: BotRuntime, message: MessageRow): Promise<boolean> {
+  const botId = bot.botId
   if (message.direction === 'incoming') {
     if (!bot.url) return false
     const [conversation, user] = await Promise.all([byId(db, 'conversations', message.conversationId), byId(db, 'users', message.userId)])
@@ -52,7 +57,7 @@ export async function onMessageCreated(db: Db, ctx: RequestContext, botId: strin
     alias: installation.alias,
     operation: 'message_created',
     type: message.type,
-    orderKey: message.conversationId,
+    conversationId: message.conversationId,
     body: {
       conversation: view(toConversation(conversation)),
       user: view(toUser(user)),
@@ -102,8 +107,9 @@ export async function enqueueForBot(db: Db, now: string, bot: BotRuntime, event:
     operation: 'event_received',
     type: event.type,
     eventId: event.id,
+    conversationId: event.conversationId,
     // A scheduled event fires at its own time: it neither waits for nor holds up its conversation's deliveries.
-    orderKey: event.scheduledFor ? undefined : (event.conversationId ?? undefined),
+    ordered: !event.scheduledFor,
     dueAt: event.scheduledFor ?? now,
     body: { event: { ...toEvent(event, now), status: 'pending' } },
   })

@@ -10,11 +10,19 @@ export type NewDelivery = {
   operation: string
   type: string
   eventId?: string
-  /** Deliveries with the same key (a conversation) reach their target one after the other; none: unordered. */
-  orderKey?: string
+  /** The conversation the delivery is about. */
+  conversationId?: string | null
+  /** Whether it waits for the deliveries of its conversation to the same target created before it (default true). */
+  ordered?: boolean
   body: unknown
   /** When it is due (a scheduled event); default now. */
   dueAt?: string
+}
+
+/** One queue per target and conversation: a bot's deliveries never wait for its integrations', nor the reverse. */
+function orderKey(delivery: NewDelivery): string | undefined {
+  if (delivery.ordered === false || !delivery.conversationId) return undefined
+  return delivery.target === 'bot' ? `bot:${delivery.conversationId}` : `integration:${delivery.alias}:${delivery.conversationId}`
 }
 
 /**
@@ -34,7 +42,8 @@ export async function enqueue(db: Db, now: string, delivery: NewDelivery): Promi
       operation: delivery.operation,
       type: delivery.type,
       eventId: delivery.eventId ?? null,
-      orderKey: delivery.orderKey ?? id,
+      conversationId: delivery.conversationId ?? null,
+      orderKey: orderKey(delivery) ?? id,
       body: JSON.stringify(delivery.body),
       status: 'pending',
       dueAt: delivery.dueAt ?? now,

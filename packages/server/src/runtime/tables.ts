@@ -18,7 +18,12 @@ export interface RuntimeTables {
     type: string
     /** The event this delivery carries, whose status it settles (null for a message to an integration). */
     eventId: string | null
-    /** Deliveries of one key reach their target in creation order: the conversation, else the delivery's own id. */
+    /** The conversation the delivery is about, if any. */
+    conversationId: string | null
+    /**
+     * Deliveries of one key reach their target in creation order: the target and the conversation
+     * (`bot:<conversationId>`, `integration:<alias>:<conversationId>`), else the delivery's own id.
+     */
     orderKey: string
     /** JSON: the request body. */
     body: string

@@ -1,0 +1,244 @@
+/**
+ * The runtime's echo round trip, in one run, each side in its own process:
+ *   - through bpkit: a webhook POST to the integration's webhook URL → the integration's `createMessage` → the bot's
+ *     `message_created` → the bot's `createMessage` → the integration's `message_created`, which tells the
+ *     orchestrator's collector; `bpkit serve` on SQLite (logs at warn) and the two handlers (plain node:http
+ *     speaking the runtime protocol, keep-alive) in their own processes;
+ *   - the floor: the same handlers' four hops made directly, without bpkit (orchestrator → integration →
+ *     bot → integration → collector).
+ * Sequential (one conversation, one round trip at a time) and 32 conversations at once: p50, p99 and round
+ * trips per second for each.
+ *
+ *   npm run bench -- runtime
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { AddressInfo } from 'node:net'
+
+const SELF = fileURLToPath(import.meta.url)
+const CLI = fileURLToPath(new URL('../packages/cli/dist/index.js', import.meta.url))
+// BENCH_QUICK=1 makes a short run, to check the benchmark itself.
+const QUICK = process.env.BENCH_QUICK === '1'
+const WARMUP = QUICK ? 20 : 200
+const SEQUENTIAL = QUICK ? 50 : 1_000
+const CONCURRENT_CONVERSATIONS = 32
+const CONCURRENT_SECONDS = QUICK ? 1 : 5
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
+
+/** One POST of JSON on the keep-alive agent; resolves with the status and the answer's text. */
+function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const target = new URL(url)
+  const data = JSON.stringify(body)
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk) => (text += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+      },
+    )
+    req.on('error', reject)
+    req.end(data)
+  })
+}
+
+function listen(handle: (path: string, headers: http.IncomingHttpHeaders, body: any) => Promise<unknown>): Promise<string> {
+  const server = http.createServer((req, res) => {
+    let raw = ''
+    req.on('data', (chunk) => (raw += chunk))
+    req.on('end', async () => {
+      try {
+        const answer = await handle(req.url ?? '/', req.headers, raw ? JSON.parse(raw) : {})
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? {}))
+      } catch (error) {
+        res.writeHead(500).end(String(error))
+      }
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
+}
+
+// ---------------------------------------------------------------- role: the handlers (integration and bot)
+
+type HandlersConfig = { apiUrl: string; botKey: string; integrationKey: string; botId: string; integrationId: string; collectorUrl: string }
+
+async function runHandlers(config: HandlersConfig) {
+  const asIntegration = { authorization: `Bearer ${config.integrationKey}`, 'x-bot-id': config.botId, 'x-integration-id': config.integrationId }
+  const asBot = { authorization: `Bearer ${config.botKey}`, 'x-bot-id': config.botId }
+  // Through bpkit: the integration relays webhooks as incoming messages and tells the collector of outgoing ones.
+  const integrationUrl = await listen(async (_path, headers, body) => {
+    const operation = headers['x-bp-operation']
+    if (operation === 'webhook_received') {
+      const { conversationId, userId, n } = JSON.parse(body.req.body)
+      const created = await post(`${config.apiUrl}/v1/chat/messages`, { conversationId, userId, type: 'text', payload: { text: String(n) }, tags: {} }, asIntegration)
+      if (created.status !== 201 && created.status !== 200) throw new Error(`createMessage answered ${created.status}: ${created.text}`)
+      return { status: 200 }
+    }
+    if (operation === 'message_created') await post(config.collectorUrl, { n: Number(body.payload.text) })
+    return {}
+  })
+  const botUrl = await listen(async (_path, headers, body) => {
+    if (headers['x-bp-operation'] !== 'event_received' || headers['x-bp-type'] !== 'message_created') return {}
+    const { message } = body.event.payload
+    await post(`${config.apiUrl}/v1/chat/messages`, { conversationId: message.conversationId, userId: config.botId, type: 'text', payload: message.payload, tags: {} }, asBot)
+    return {}
+  })
+  // The floor: the same hops, made directly.
+  let floorBotUrl = ''
+  const floorIntegrationUrl = await listen(async (path, _headers, body) => {
+    if (path === '/webhook') await post(floorBotUrl, body)
+    else await post(config.collectorUrl, body)
+    return {}
+  })
+  floorBotUrl = await listen(async (_path, _headers, body) => {
+    await post(`${floorIntegrationUrl}/reply`, body)
+    return {}
+  })
+  process.stdout.write(`handlers ${JSON.stringify({ integrationUrl, botUrl, floorWebhookUrl: `${floorIntegrationUrl}/webhook` })}\n`)
+}
+
+// ---------------------------------------------------------------- orchestration
+
+function startChild(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk
+      const match = ready.exec(output)
+      if (match) resolve({ child, match })
+    })
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)))
+  })
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
+
+type Measured = { p50: number; p99: number; perSecond: number; count: number }
+
+/** Round trips of `send(conversation, n)`, each finished when the collector hears of `n`. */
+function roundTrips(waiting: Map<number, () => void>) {
+  let next = 0
+  return (send: (n: number) => Promise<void>) => {
+    const n = next++
+    const started = performance.now()
+    return new Promise<number>((resolve, reject) => {
+      waiting.set(n, () => resolve(performance.now() - started))
+      send(n).catch(reject)
+    })
+  }
+}
+
+async function sequential(trip: () => Promise<number>): Promise<Measured> {
+  for (let i = 0; i < WARMUP; i++) await trip()
+  const times: number[] = []
+  const started = performance.now()
+  for (let i = 0; i < SEQUENTIAL; i++) times.push(await trip())
+  const seconds = (performance.now() - started) / 1000
+  times.sort((a, b) => a - b)
+  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: times.length / seconds, count: times.length }
+}
+
+async function concurrent(trip: (lane: number) => Promise<number>): Promise<Measured> {
+  const times: number[] = []
+  const lane = async (i: number, until: number, record: boolean) => {
+    while (performance.now() < until) {
+      const t = await trip(i)
+      if (record) times.push(t)
+    }
+  }
+  const warm = performance.now() + 1_000
+  await Promise.all(Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => lane(i, warm, false)))
+  const started = performance.now()
+  const until = started + CONCURRENT_SECONDS * 1_000
+  await Promise.all(Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => lane(i, until, true)))
+  const seconds = (performance.now() - started) / 1000
+  times.sort((a, b) => a - b)
+  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: times.length / seconds, count: times.length }
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bpkit-bench-runtime-'))
+  const children: ChildProcess[] = []
+  const waiting = new Map<number, () => void>()
+  try {
+    const collectorUrl = await listen(async (_path, _headers, body) => {
+      const done = waiting.get(body.n)
+      waiting.delete(body.n)
+      done?.()
+    })
+    const served = await startChild([CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], /bpkit listening on (\S+)/)
+    children.push(served.child)
+    const apiUrl = served.match[1]!
+    const { readCredentials } = await import('@bpkit/server')
+    const { Client } = await import('@bpkit/client')
+    const { token, workspaceId } = readCredentials(dataDir)!
+    const admin = new Client({ apiUrl, token, workspaceId })
+    const { integration } = await admin.createIntegration({ name: 'bench-chat', version: '0.1.0', dev: true, url: 'http://127.0.0.1:9', channels: { channel: { messages: { text: { schema: {} } } } } } as never)
+    const { bot } = await admin.createBot({ dev: true })
+    const botKey = (await admin.createBotApiKey({ botId: bot.id, note: 'bench' })).value
+    const integrationKey = (await admin.createIntegrationApiKey({ integrationId: integration.id })).value
+    const handlers = await startChild(
+      ['--import', 'tsx', SELF, '--handlers', JSON.stringify({ apiUrl, botKey, integrationKey, botId: bot.id, integrationId: integration.id, collectorUrl } satisfies HandlersConfig)],
+      /handlers (\{.*\})/,
+    )
+    children.push(handlers.child)
+    const urls = JSON.parse(handlers.match[1]!) as { integrationUrl: string; botUrl: string; floorWebhookUrl: string }
+    await admin.updateIntegration({ id: integration.id, url: urls.integrationUrl } as never)
+    const { bot: installed } = await admin.updateBot({ id: bot.id, url: urls.botUrl, integrations: { chat: { integrationId: integration.id, enabled: true, configuration: {} } } } as never)
+    const webhookUrl = installed.integrations.chat!.webhookUrl
+
+    // One user and 32 conversations of the integration, made up front.
+    const asIntegration = new Client({ apiUrl, token: integrationKey, botId: bot.id, integrationId: integration.id })
+    const { user } = await asIntegration.getOrCreateUser({ tags: { id: 'bench' } })
+    const conversations: string[] = []
+    for (let i = 0; i < CONCURRENT_CONVERSATIONS; i++) conversations.push((await asIntegration.getOrCreateConversation({ channel: 'channel', tags: { id: `c${i}` } })).conversation.id)
+
+    const trip = roundTrips(waiting)
+    const throughBpkit = (lane: number) => trip((n) => post(webhookUrl, { conversationId: conversations[lane], userId: user.id, n }).then(() => undefined))
+    const direct = (lane: number) => trip((n) => post(urls.floorWebhookUrl, { lane, n }).then(() => undefined))
+
+    const rows: [string, Measured][] = []
+    rows.push(['floor: the four hops direct, sequential', await sequential(() => direct(0))])
+    rows.push(['through bpkit, sequential', await sequential(() => throughBpkit(0))])
+    rows.push([`floor, ${CONCURRENT_CONVERSATIONS} conversations at once`, await concurrent(direct)])
+    rows.push([`through bpkit, ${CONCURRENT_CONVERSATIONS} conversations at once`, await concurrent(throughBpkit)])
+
+    const cpu = cpus()
+    console.log('## Runtime: echo round trip\n')
+    console.log(`${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model.trim()}, node ${process.version}. \`npm run bench -- runtime\` (bench/runtime.bench.ts).`)
+    console.log(
+      `\`bpkit serve\` on SQLite (log level warn); integration and bot handlers (node:http, keep-alive) in one process, the load generator and collector in a third. ` +
+        `Sequential: ${WARMUP} warm-up then ${SEQUENTIAL} round trips in one conversation. Concurrent: ${CONCURRENT_CONVERSATIONS} conversations each sending its next round trip when the last came back, 1 s warm-up then ${CONCURRENT_SECONDS} s.\n`,
+    )
+    console.log('| | p50 | p99 | round trips/s | count |')
+    console.log('|---|---:|---:|---:|---:|')
+    for (const [name, m] of rows) console.log(`| ${name} | ${m.p50.toFixed(2)} ms | ${m.p99.toFixed(2)} ms | ${Math.round(m.perSecond).toLocaleString('en')} | ${m.count} |`)
+    const [floorSeq, bpkitSeq, floorConc, bpkitConc] = rows.map(([, m]) => m)
+    console.log(`\nTime ratio bpkit / floor: sequential p50 ${(bpkitSeq!.p50 / floorSeq!.p50).toFixed(2)}×; concurrent p50 ${(bpkitConc!.p50 / floorConc!.p50).toFixed(2)}×, throughput ${(floorConc!.perSecond / bpkitConc!.perSecond).toFixed(2)}×.`)
+  } finally {
+    for (const child of children) await stop(child)
+    rmSync(dataDir, { recursive: true, force: true })
+    agent.destroy()
+  }
+}
+
+const role = process.argv[2]
+if (role === '--handlers') await runHandlers(JSON.parse(process.argv[3]!) as HandlersConfig)
+else await main()
