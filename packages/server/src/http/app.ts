@@ -6,7 +6,8 @@ import { apiSchemas, type ApiSchemas } from '@bpkit/spec/schemas'
 import { RequestContext, type Services } from '../context.js'
 import type { Handler, Section } from '../handlers.js'
 import { notSupported } from '../errors.js'
-import { sendError, toApiError } from './errors.js'
+import { answerClientError } from './client-errors.js'
+import { refuseContentEncoding, sendError, toApiError } from './errors.js'
 import { COMPONENTS_ID, componentsDocument, createValidatorCompiler, rewriteRefs } from './validation.js'
 
 /** `/v1/chat/conversations/{id}` → `/v1/chat/conversations/:id` */
@@ -27,6 +28,8 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     bodyLimit: config.bodyLimit,
+    http: { maxHeaderSize: config.headerLimit },
+    clientErrorHandler: answerClientError,
     genReqId: () => `req_${newUlid()}`,
     // Errors the router raises before a route is found (a malformed URL, an over-long path parameter).
     frameworkErrors: (error, request, reply) => {
@@ -38,7 +41,7 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     },
   })
 
-  app.setValidatorCompiler(createValidatorCompiler(componentsDocument(apiSchemas.public.components.schemas)))
+  app.setValidatorCompiler(createValidatorCompiler(componentsDocument(apiSchemas.public.components.schemas), { maxTags: config.maxTags }))
   app.addSchema(componentsDocument(apiSchemas.public.components.schemas))
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error)
@@ -124,6 +127,7 @@ function registerOperations(
       }),
       onRequest: async (request, reply) => {
         reply.header('x-request-id', request.id)
+        refuseContentEncoding(request.headers['content-encoding'])
         const principal = await services.auth.authenticate(request.headers.authorization)
         request.bpkitContext = new RequestContext(services, principal, request.headers, request.id, request.log, name)
       },

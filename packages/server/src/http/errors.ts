@@ -32,3 +32,9 @@ export function toApiError(error: unknown): ApiError {
 export function sendError(reply: FastifyReply, error: ApiError) {
   return reply.code(error.code).type('application/json').send(JSON.stringify(error.toJSON()))
 }
+
+/** API bodies are plain JSON: a compressed (or otherwise encoded) body is refused rather than misread. */
+export function refuseContentEncoding(encoding: string | undefined): void {
+  if (encoding === undefined || encoding.trim().toLowerCase() === 'identity' || encoding.trim() === '') return
+  throw new ApiError('UnsupportedMediaType', `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the JSON body uncompressed`)
+}
