@@ -24,6 +24,8 @@ export type ServerOptions = {
   headerLimit?: number
   /** Most tags one record (user, conversation, message, file, table, …) may have. Default 200 (`BPKIT_MAX_TAGS`). */
   maxTags?: number
+  /** Deepest nesting of arrays and objects a JSON body may have. Default 64 (`BPKIT_MAX_JSON_DEPTH`). */
+  maxJsonDepth?: number
   /** Largest file upload in bytes. Default 100 MB (`BPKIT_FILE_SIZE_LIMIT`). */
   fileSizeLimit?: number
   /** Print the credentials of a newly created store to stdout. Default true for `bpkit serve`. */
@@ -77,6 +79,7 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     bodyLimit: options.bodyLimit ?? numberFrom(env.BPKIT_BODY_LIMIT, 'BPKIT_BODY_LIMIT') ?? 5 * 1024 * 1024,
     headerLimit: options.headerLimit ?? numberFrom(env.BPKIT_HEADER_LIMIT, 'BPKIT_HEADER_LIMIT') ?? 16 * 1024,
     maxTags: options.maxTags ?? numberFrom(env.BPKIT_MAX_TAGS, 'BPKIT_MAX_TAGS') ?? 200,
+    maxJsonDepth: options.maxJsonDepth ?? numberFrom(env.BPKIT_MAX_JSON_DEPTH, 'BPKIT_MAX_JSON_DEPTH') ?? 64,
     fileSizeLimit: options.fileSizeLimit ?? numberFrom(env.BPKIT_FILE_SIZE_LIMIT, 'BPKIT_FILE_SIZE_LIMIT') ?? 100_000_000,
     printCredentials: options.printCredentials ?? false,
     logRetentionDays: options.logRetentionDays ?? numberFrom(env.BPKIT_LOG_RETENTION_DAYS, 'BPKIT_LOG_RETENTION_DAYS') ?? 30,

@@ -70,6 +70,17 @@ describeEachStore('limits and names: prototype keys, tag counts, numbers', ({ se
     assertErrorEnvelope(response, 400, 'InvalidPayload', /"discriminateByTags" names the tag "constructor"/)
   })
 
+  it('a body nested past BPKIT_MAX_JSON_DEPTH is a 400, before any recursive walk of it', async () => {
+    for (const depth of [65, 20_000, 100_000]) {
+      const body = `{"tags":{},"name":"n","pictureUrl":"p","x":${'['.repeat(depth)}${']'.repeat(depth)}}`
+      assertErrorEnvelope(await raw(server(), 'POST', '/v1/chat/users', { body }), 400, 'InvalidPayload', /nested more than 64 levels/)
+    }
+    const strings = `{"tags":{"a":"${'['.repeat(400)}\\\""}}`
+    assert.equal((await raw(server(), 'POST', '/v1/chat/users', { body: strings })).status, 201, 'brackets inside strings do not count')
+    const deepButAllowed = `{"type":"t","payload":{"x":${'['.repeat(60)}${']'.repeat(60)}}}`
+    assert.equal((await raw(server(), 'POST', '/v1/chat/events', { body: deepButAllowed })).status, 201)
+  })
+
   it('numbers past what the store holds, and 1e999 (Infinity), are a 400 naming the field', async () => {
     assert.equal((await raw(server(), 'POST', '/v1/tables/numbers', { body: { schema: { type: 'object', properties: { n: { type: 'number' } } } } })).status, 200)
     assertErrorEnvelope(await raw(server(), 'POST', '/v1/tables/numbers/rows/find', { body: { offset: 1e300 } }), 400, 'InvalidPayload', /"offset" must be <=/)

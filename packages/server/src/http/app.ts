@@ -7,6 +7,7 @@ import { RequestContext, type Services } from '../context.js'
 import type { Handler, Section } from '../handlers.js'
 import { notSupported } from '../errors.js'
 import { answerClientError } from './client-errors.js'
+import { parseJsonBodies } from './json-body.js'
 import { refuseContentEncoding, sendError, toApiError } from './errors.js'
 import { COMPONENTS_ID, componentsDocument, createValidatorCompiler, rewriteRefs } from './validation.js'
 
@@ -41,6 +42,7 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     },
   })
 
+  parseJsonBodies(app, config.maxJsonDepth)
   app.setValidatorCompiler(createValidatorCompiler(componentsDocument(apiSchemas.public.components.schemas), { maxTags: config.maxTags }))
   app.addSchema(componentsDocument(apiSchemas.public.components.schemas))
   app.setErrorHandler((error, request, reply) => {
