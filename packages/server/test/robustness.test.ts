@@ -95,6 +95,27 @@ describeEachStore('limits and names: prototype keys, tag counts, numbers', ({ se
   })
 })
 
+describeEachStore('numbers the schema allows but an integer column does not hold', ({ server }) => {
+  it('a fractional table factor is a 400 naming "factor" (PostgreSQL answered 500)', async () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } }
+    assertErrorEnvelope(await raw(server(), 'POST', '/v1/tables', { body: { name: 'factorTable', factor: 1.5, schema } }), 400, 'InvalidPayload', /"factor" must be a whole number/)
+    assertErrorEnvelope(await raw(server(), 'POST', '/v1/tables/factorTable2', { body: { factor: 2.5, schema } }), 400, 'InvalidPayload', /"factor"/)
+    assert.equal((await raw(server(), 'POST', '/v1/tables/factorTable3', { body: { factor: 2, schema } })).status, 200)
+    assertErrorEnvelope(await raw(server(), 'POST', '/v1/tables/factorTable3/duplicate', { body: { tableName: 'factorCopy', factor: 6.36 } }), 400, 'InvalidPayload', /"factor"/)
+    assertErrorEnvelope(await raw(server(), 'PUT', '/v1/tables/factorTable3', { body: { factor: 3.5 } }), 400, 'InvalidPayload', /"factor"/)
+  })
+
+  it('a fractional state expiry is kept as whole milliseconds (PostgreSQL answered 500)', async () => {
+    const path = `/v1/chat/states/bot/${server().botId}/fractional`
+    const set = await raw(server(), 'POST', path, { body: { payload: {}, expiry: 1000.4 } })
+    assert.equal(set.status, 200, JSON.stringify(set.body))
+    const orSet = await raw(server(), 'POST', `${path}-2/get-or-set`, { body: { payload: {}, expiry: 1.0000000000000002 } })
+    assert.equal(orSet.status, 200, JSON.stringify(orSet.body))
+    const expiry = await raw(server(), 'POST', `${path}/expiry`, { body: { expiry: 2000.7 } })
+    assert.equal(expiry.status, 200, JSON.stringify(expiry.body))
+  })
+})
+
 describe('the HTTP layer answers in the Botpress envelope', () => {
   let server: TestServer
   before(async () => {

@@ -27,6 +27,18 @@ const DESTRUCTIVE = new Set(['deleteAccount', 'deleteWorkspace', 'deleteBot', 't
 /** And these a personal token may not call at all: it would delete the account the run acts as. */
 const NEVER_AS_OWNER = new Set(['deleteAccount'])
 
+const PREFIX_OF_SEGMENT: Record<string, string> = {
+  conversations: 'conv', events: 'evt', scheduled: 'evt', messages: 'msg', users: 'user', tasks: 'task', workflows: 'wfl', files: 'file',
+  'knowledge-bases': 'kb', bots: 'bot', workspaces: 'wkspace', integrations: 'intg', interfaces: 'intf', plugins: 'plug', usages: 'bot',
+}
+
+/** The id prefix an operation's `{id}` takes, guessed from the path segment before it (`/v1/chat/events/{id}` → evt). */
+function idPrefixOf(path: string): string | undefined {
+  const segments = path.split('/')
+  const at = segments.indexOf('{id}')
+  return at > 0 ? PREFIX_OF_SEGMENT[segments[at - 1]!] : undefined
+}
+
 /** The structured parts of a request before serialization. */
 export type RequestParts = {
   operation: string
@@ -58,6 +70,9 @@ function partsArbitrary(op: Operation, principal: Principal, world: World): fc.A
     for (const [field, pool] of Object.entries(world.pools)) hints[field] = fc.constantFrom(...pool)
   }
   hints.nextToken = fc.constant(undefined)
+  const prefix = idPrefixOf(op.path)
+  const typed = prefix && hints.id ? (world.pools.id ?? []).filter((id) => id.startsWith(`${prefix}_`)) : []
+  if (typed.length) hints.id = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...typed) }, { weight: 1, arbitrary: hints.id! })
   const ctx: SchemaContext = { components: apiSchemas.public.components.schemas, hints }
   return fc.record({
     path: partArbitrary(op.schemas.path, ctx),

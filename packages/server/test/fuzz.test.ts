@@ -1,0 +1,24 @@
+/**
+ * The spec-driven fuzzer (test/fuzz/) in the test suite: a fixed seed and a bounded run, about a minute on
+ * SQLite (and on PostgreSQL when BPKIT_TEST_POSTGRES_URL is set). Longer runs: `npm run fuzz -- --seed N --requests M`.
+ */
+import { it } from 'node:test'
+import assert from 'node:assert/strict'
+import { describeReport, runFuzz } from './fuzz/run.js'
+import { stores } from './support.js'
+
+const SEED = 20261201
+const REQUESTS = 6_000
+const TIME_LIMIT_MS = 60_000
+
+for (const store of stores) {
+  it(`fuzz: ${REQUESTS} generated requests over every operation and principal, seed ${SEED} (${store.name})`, { timeout: 5 * 60_000 }, async () => {
+    const report = await runFuzz({ seed: SEED, requests: REQUESTS, timeLimitMs: TIME_LIMIT_MS, database: store.database })
+    const summary = describeReport(report)
+    assert.equal(report.failure, undefined, summary)
+    assert.ok(report.requests >= 500, `only ${report.requests} requests ran:\n${summary}`)
+    assert.equal(report.serverErrors, 0, summary)
+    assert.equal(report.nonEnvelope, 0, summary)
+    assert.equal(report.leaks, 0, summary)
+  })
+}
