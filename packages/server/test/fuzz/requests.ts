@@ -22,8 +22,11 @@ export const operations: Operation[] = Object.entries(publicOperations).map(([na
   return { name, method: definition.method.toUpperCase(), path: definition.path, schemas: { path: s.path, query: s.query, headers: s.headers, body: s.body } }
 })
 
-/** Operations that, called with the world's own ids by its owners, would tear the world down for the rest of the run. */
-const DESTRUCTIVE = new Set(['deleteAccount', 'deleteWorkspace', 'deleteBot', 'transferBot', 'deleteWorkspaceMember', 'updateWorkspaceMember', 'deletePersonalAccessToken', 'deleteBotApiKey', 'deleteIntegrationApiKey', 'deleteIntegration', 'updateBotAllowlist'])
+/**
+ * Operations that, called with the world's own ids by its owners, would tear the world down for the rest of
+ * the run, or publish what the stranger must otherwise never see (a public integration or workspace).
+ */
+const DESTRUCTIVE = new Set(['updateIntegration', 'updateWorkspace', 'deleteAccount', 'deleteWorkspace', 'deleteBot', 'transferBot', 'deleteWorkspaceMember', 'updateWorkspaceMember', 'deletePersonalAccessToken', 'deleteBotApiKey', 'deleteIntegrationApiKey', 'deleteIntegration', 'updateBotAllowlist'])
 /** And these a personal token may not call at all: it would delete the account the run acts as. */
 const NEVER_AS_OWNER = new Set(['deleteAccount'])
 
