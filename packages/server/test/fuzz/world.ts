@@ -15,6 +15,8 @@ export type Principal = {
   headerSets: Record<string, string>[]
   /** Ids that must not appear in an answer to this principal unless the request itself named them. */
   secrets: string[]
+  /** Ids and names of the principal's own records, by field name: tried more often than the world's. */
+  pools?: Record<string, string[]>
 }
 
 /** What one bot holds: ids of its records and the names of its tables. */
@@ -24,6 +26,24 @@ export type World = {
   principals: Principal[]
   /** Ids and names worth putting in requests, by field name (every principal tries every one). */
   pools: Record<string, string[]>
+}
+
+/** Field name → values worth trying, from these bots' records. */
+function poolsOf(records: BotRecords[], ids: string[], extra: Record<string, string[]>): Record<string, string[]> {
+  const tables = records.flatMap((r) => r.tables)
+  const keys = records.flatMap((r) => r.fileKeys)
+  return {
+    id: [...records.flatMap((r) => r.ids), ...ids],
+    botId: records.map((r) => r.botId),
+    targetWorkspaceId: extra.workspaceId ?? [],
+    conversationId: records.flatMap((r) => r.conversations),
+    userId: records.flatMap((r) => r.users),
+    table: tables,
+    sourceTableId: tables,
+    key: keys,
+    idOrKey: keys,
+    ...extra,
+  }
 }
 
 async function seedBot(client: Client, botId: string, tag: string): Promise<BotRecords> {
@@ -83,20 +103,16 @@ export async function buildWorld(server: TestServer): Promise<World> {
     },
   ]
   const records = [home, siblingRecords, installerRecords, foreign]
-  const botIds = records.map((r) => r.botId)
-  const pools: Record<string, string[]> = {
-    id: [...all(...records), server.workspaceId, stranger.workspaceId, integration.id],
-    botId: botIds,
-    workspaceId: [server.workspaceId, stranger.workspaceId],
-    targetWorkspaceId: [server.workspaceId, stranger.workspaceId],
-    integrationId: [integration.id],
-    conversationId: records.flatMap((r) => r.conversations),
-    userId: records.flatMap((r) => r.users),
-    table: records.flatMap((r) => r.tables),
-    sourceTableId: records.flatMap((r) => r.tables),
-    key: records.flatMap((r) => r.fileKeys),
-    idOrKey: records.flatMap((r) => r.fileKeys),
-    name: ['fuzzState', 'fuzz-integration'],
+  const extra = { workspaceId: [server.workspaceId, stranger.workspaceId], integrationId: [integration.id], name: ['fuzzState', 'fuzz-integration'] }
+  const pools = poolsOf(records, [server.workspaceId, stranger.workspaceId, integration.id], extra)
+  const ownOf = (r: BotRecords, workspaceId: string) => poolsOf([r], [workspaceId], { workspaceId: [workspaceId], name: ['fuzzState'] })
+  const ownPools: Record<Principal['name'], Record<string, string[]>> = {
+    pat: ownOf(home, server.workspaceId),
+    bak: ownOf(home, server.workspaceId),
+    iak: ownOf(installerRecords, server.workspaceId),
+    none: ownOf(home, server.workspaceId),
+    foreign: ownOf(foreign, stranger.workspaceId),
   }
+  for (const principal of principals) principal.pools = ownPools[principal.name]
   return { principals, pools }
 }
