@@ -16,6 +16,7 @@ const report = await runFuzz({
   timeLimitMs: values['time-limit'] ? Number(values['time-limit']) * 1000 : undefined,
   database: values.postgres ?? process.env.BPKIT_FUZZ_POSTGRES_URL,
   log: (line) => process.stderr.write(`${line}\n`),
+  serverLogLevel: process.env.BPKIT_FUZZ_SERVER_LOG,
   trace: process.env.BPKIT_FUZZ_TRACE ? (line) => process.stderr.write(`  ${line}\n`) : undefined,
 })
 process.stdout.write(`${describeReport(report)}\n`)

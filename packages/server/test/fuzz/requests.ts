@@ -27,8 +27,8 @@ export const operations: Operation[] = Object.entries(publicOperations).map(([na
  * the run, or publish what the stranger must otherwise never see (a public integration or workspace).
  */
 const DESTRUCTIVE = new Set(['updateIntegration', 'updateWorkspace', 'deleteAccount', 'deleteWorkspace', 'deleteBot', 'transferBot', 'deleteWorkspaceMember', 'updateWorkspaceMember', 'deletePersonalAccessToken', 'deleteBotApiKey', 'deleteIntegrationApiKey', 'deleteIntegration', 'updateBotAllowlist'])
-/** And these a personal token may not call at all: it would delete the account the run acts as. */
-const NEVER_AS_OWNER = new Set(['deleteAccount'])
+/** And this a personal token may not call at all: it would delete the account the run acts as. */
+const NEVER_WITH_A_PERSONAL_TOKEN = new Set(['deleteAccount'])
 
 const PREFIX_OF_SEGMENT: Record<string, string> = {
   conversations: 'conv', events: 'evt', scheduled: 'evt', messages: 'msg', users: 'user', tasks: 'task', workflows: 'wfl', files: 'file',
@@ -67,18 +67,19 @@ export type WireRequest = {
 const partArbitrary = (schema: JsonSchema | undefined, ctx: SchemaContext) => (schema ? (valueOf(schema, ctx) as fc.Arbitrary<Record<string, unknown>>) : fc.constant({}))
 
 function partsArbitrary(op: Operation, principal: Principal, world: World): fc.Arbitrary<RequestParts> {
-  const owner = principal.name === 'pat' || principal.name === 'bak' || principal.name === 'iak'
   const hints: FieldHints = {}
-  if (!(owner && DESTRUCTIVE.has(op.name))) {
-    for (const [field, pool] of Object.entries(world.pools)) {
-      const own = principal.pools?.[field] ?? []
-      if (!pool.length) continue
-      hints[field] = own.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own) }, { weight: 1, arbitrary: fc.constantFrom(...pool) }) : fc.constantFrom(...pool)
-    }
+  const destructive = DESTRUCTIVE.has(op.name)
+  for (const [field, pool] of Object.entries(world.pools)) {
+    const own = principal.pools?.[field] ?? []
+    // Destructive operations only ever aim at what the principal does not own: they are attacks.
+    const others = destructive ? pool.filter((value) => !own.includes(value) && !principal.owns.includes(value)) : pool
+    if (!others.length) continue
+    hints[field] = own.length && !destructive ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own) }, { weight: 1, arbitrary: fc.constantFrom(...others) }) : fc.constantFrom(...others)
   }
   hints.nextToken = fc.constant(undefined)
   const prefix = idPrefixOf(op.path)
-  const typed = prefix && hints.id ? [...(principal.pools?.id ?? []), ...(principal.pools?.id ?? []), ...(world.pools.id ?? [])].filter((id) => id.startsWith(`${prefix}_`)) : []
+  const candidates = destructive ? (world.pools.id ?? []).filter((id) => !principal.owns.includes(id)) : [...(principal.pools?.id ?? []), ...(principal.pools?.id ?? []), ...(world.pools.id ?? [])]
+  const typed = prefix && hints.id ? candidates.filter((id) => id.startsWith(`${prefix}_`)) : []
   if (typed.length) hints.id = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...typed) }, { weight: 1, arbitrary: hints.id! })
   const ctx: SchemaContext = { components: apiSchemas.public.components.schemas, hints }
   return fc.record({
@@ -132,7 +133,7 @@ const PRINCIPAL_WEIGHTS: Record<Principal['name'], number> = { pat: 4, bak: 2, i
 export function requestArbitrary(world: World, baseUrl: string): fc.Arbitrary<WireRequest> {
   return fc
     .record({ op: fc.constantFrom(...operations), principal: fc.oneof(...world.principals.map((p) => ({ weight: PRINCIPAL_WEIGHTS[p.name], arbitrary: fc.constant(p) }))) })
-    .filter(({ op, principal }) => !(principal.name === 'pat' && NEVER_AS_OWNER.has(op.name)))
+    .filter(({ op, principal }) => !((principal.name === 'pat' || principal.name === 'foreign') && NEVER_WITH_A_PERSONAL_TOKEN.has(op.name)))
     .chain(({ op, principal }) =>
       fc.tuple(partsArbitrary(op, principal, world), fc.option(mutation, { freq: 3, nil: undefined })).map(([parts, m]: [RequestParts, Mutation | undefined]) =>
         m ? applyMutation(wireOf(parts, principal, baseUrl, m.name), parts, principal, baseUrl, m) : wireOf(parts, principal, baseUrl),

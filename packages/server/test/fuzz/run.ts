@@ -21,6 +21,8 @@ export type FuzzOptions = {
   /** Per-request timeout. */
   requestTimeoutMs?: number
   log?: (line: string) => void
+  /** The server's pino level (default silent): `error` prints the stack of every 500. */
+  serverLogLevel?: string
   /** Called with one line per request (principal, operation, mutation, answer). */
   trace?: (line: string) => void
 }
@@ -69,7 +71,7 @@ async function healthy(server: TestServer): Promise<boolean> {
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const log = options.log ?? (() => {})
   const started = Date.now()
-  const server = await startTestServer({ database: options.database })
+  const server = await startTestServer({ database: options.database, logLevel: options.serverLogLevel ?? 'silent' })
   const report: FuzzReport = { seed: options.seed, requests: 0, statusClasses: {}, serverErrors: 0, nonEnvelope: 0, leaks: 0, byMutation: {}, ms: 0 }
   try {
     const world: World = await buildWorld(server)
@@ -84,7 +86,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       } else {
         problems.push(...violations(request, answer, principals.get(request.principal)!))
       }
-      if (options.trace) options.trace(`${request.principal} ${request.operation} ${request.mutation} -> ${answer instanceof Error ? answer.message : `${answer.status} ${answer.text.slice(0, 160)}`}`)
+      if (options.trace) options.trace(`${request.principal} ${request.operation} ${request.mutation} -> ${answer instanceof Error ? answer.message : `${answer.status} ${answer.text.slice(0, 160)}`}\n    ${toCurl(request)}`)
       if (!shrinking) {
         report.requests++
         const statusClass = answer instanceof Error ? 'no answer' : `${Math.floor(answer.status / 100)}xx`

@@ -6,7 +6,6 @@
 import type { TestServer } from '@bpkit/server'
 import { Client } from '@bpkit/client'
 import { createOtherAccount } from '../admin-support.js'
-import { insertBotInstalling } from '../integrations-helpers.js'
 
 export type Principal = {
   name: 'pat' | 'bak' | 'iak' | 'none' | 'foreign'
@@ -17,6 +16,8 @@ export type Principal = {
   secrets: string[]
   /** Ids and names of the principal's own records, by field name: tried more often than the world's. */
   pools?: Record<string, string[]>
+  /** Every id the principal owns (its workspaces and bots): destructive operations never aim at them. */
+  owns: string[]
 }
 
 /** What one bot holds: ids of its records and the names of its tables. */
@@ -71,7 +72,8 @@ export async function buildWorld(server: TestServer): Promise<World> {
   const { account } = await admin.getAccount({})
   const { bot: sibling } = await admin.createBot({ name: 'fuzz sibling' })
   const { integration } = await admin.createIntegration({ name: 'fuzz-integration', version: '0.1.0' })
-  const installer = await insertBotInstalling(server, server.workspaceId, { integrations: { fuzz: integration.id } })
+  const installer = (await admin.createBot({ name: 'fuzz installer' })).bot.id
+  await admin.updateBot({ id: installer, integrations: { fuzz: { integrationId: integration.id, enabled: true } } })
   const bak = await admin.createBotApiKey({ botId: server.botId, note: 'fuzz' })
   const iak = await admin.createIntegrationApiKey({ integrationId: integration.id, note: 'fuzz' })
   const stranger = await createOtherAccount(server)
@@ -84,20 +86,24 @@ export async function buildWorld(server: TestServer): Promise<World> {
   const homeWorkspace = [server.workspaceId, account.id, account.email, integration.id, bak.id, iak.id]
   const strangerWorkspace = [stranger.workspaceId, stranger.accountId]
   const all = (...sets: BotRecords[]) => sets.flatMap((s) => s.ids)
+  const homeWorld = [...all(home, siblingRecords, installerRecords), ...homeWorkspace]
+  const strangerWorld = [...all(foreign), ...strangerWorkspace]
   const own = { 'x-workspace-id': server.workspaceId, 'x-bot-id': server.botId }
   const principals: Principal[] = [
-    { name: 'pat', token: server.token, headerSets: [own, { 'x-workspace-id': server.workspaceId, 'x-bot-id': sibling.id }, { 'x-workspace-id': stranger.workspaceId, 'x-bot-id': stranger.botId }], secrets: [...all(foreign), ...strangerWorkspace] },
-    { name: 'bak', token: bak.value, headerSets: [{ 'x-bot-id': server.botId }, {}, { 'x-bot-id': sibling.id }, { 'x-workspace-id': stranger.workspaceId }], secrets: [...all(siblingRecords, installerRecords, foreign), ...strangerWorkspace, account.email, iak.id] },
+    { name: 'pat', token: server.token, owns: homeWorld, headerSets: [own, { 'x-workspace-id': server.workspaceId, 'x-bot-id': sibling.id }, { 'x-workspace-id': stranger.workspaceId, 'x-bot-id': stranger.botId }], secrets: [...all(foreign), ...strangerWorkspace] },
+    { name: 'bak', token: bak.value, owns: homeWorld, headerSets: [{ 'x-bot-id': server.botId }, {}, { 'x-bot-id': sibling.id }, { 'x-workspace-id': stranger.workspaceId }], secrets: [...all(siblingRecords, installerRecords, foreign), ...strangerWorkspace, account.email, iak.id] },
     {
       name: 'iak',
       token: iak.value,
+      owns: homeWorld,
       headerSets: [{ 'x-bot-id': installer, 'x-integration-id': integration.id }, { 'x-bot-id': server.botId, 'x-integration-id': integration.id }, { 'x-bot-id': stranger.botId }],
       secrets: [...all(home, siblingRecords, foreign), ...strangerWorkspace, account.email, bak.id],
     },
-    { name: 'none', headerSets: [own, {}], secrets: [...all(home, siblingRecords, installerRecords, foreign), ...homeWorkspace.filter((id) => id !== server.workspaceId), ...strangerWorkspace] },
+    { name: 'none', owns: [], headerSets: [own, {}], secrets: [...all(home, siblingRecords, installerRecords, foreign), ...homeWorkspace.filter((id) => id !== server.workspaceId), ...strangerWorkspace] },
     {
       name: 'foreign',
       token: stranger.token,
+      owns: strangerWorld,
       headerSets: [{ 'x-workspace-id': stranger.workspaceId, 'x-bot-id': stranger.botId }, own, { 'x-workspace-id': stranger.workspaceId, 'x-bot-id': server.botId }],
       secrets: [...all(home, siblingRecords, installerRecords), ...homeWorkspace],
     },
