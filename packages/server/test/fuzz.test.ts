@@ -8,13 +8,14 @@ import { describeReport, runFuzz } from './fuzz/run.js'
 import { stores } from './support.js'
 
 const SEED = 20261201
-const REQUESTS = 6_000
+const REQUESTS = 10_000
 const TIME_LIMIT_MS = 60_000
 
 for (const store of stores) {
-  it(`fuzz: ${REQUESTS} generated requests over every operation and principal, seed ${SEED} (${store.name})`, { timeout: 5 * 60_000 }, async () => {
+  it(`fuzz: ${REQUESTS} generated requests over every operation and principal, seed ${SEED} (${store.name})`, { timeout: 5 * 60_000 }, async (t) => {
     const report = await runFuzz({ seed: SEED, requests: REQUESTS, timeLimitMs: TIME_LIMIT_MS, database: store.database })
     const summary = describeReport(report)
+    t.diagnostic(summary)
     assert.equal(report.failure, undefined, summary)
     assert.ok(report.requests >= 500, `only ${report.requests} requests ran:\n${summary}`)
     assert.equal(report.serverErrors, 0, summary)

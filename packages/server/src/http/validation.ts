@@ -83,25 +83,21 @@ export function boundNumbers<T>(schema: T): T {
 
 type Problem = { path: string[]; reason: string }
 
+const NUL_REASON = 'must not contain the NUL character (\\u0000)'
+
 /**
  * The first value no store can hold, if any: a string (or key) with U+0000, which PostgreSQL text cannot
  * store (nor jsonb read back), or a number that is not finite (`1e999` parses as Infinity, which JSON
  * cannot even write back). Both stores refuse them up front rather than fail deep in a query.
  */
 export function unstorableValue(value: unknown): Problem | undefined {
-  const path = pathOfNulCharacter(value)
-  if (path) return { path, reason: 'must not contain the NUL character (\\u0000)' }
-  const infinite = pathOfNonFiniteNumber(value)
-  if (infinite) return { path: infinite, reason: 'must be a finite number' }
-  return undefined
-}
-
-function pathOfNonFiniteNumber(value: unknown): string[] | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : []
+  if (typeof value === 'string') return value.includes('\u0000') ? { path: [], reason: NUL_REASON } : undefined
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path: [], reason: 'must be a finite number' }
   if (value && typeof value === 'object') {
     for (const key in value) {
-      const inner = pathOfNonFiniteNumber((value as Record<string, unknown>)[key])
-      if (inner) return [key, ...inner]
+      if (key.includes('\u0000')) return { path: [key], reason: NUL_REASON }
+      const inner = unstorableValue((value as Record<string, unknown>)[key])
+      if (inner) return { path: [key, ...inner.path], reason: inner.reason }
     }
   }
   return undefined
@@ -114,22 +110,6 @@ function tooManyTags(data: unknown, maxTags: number): Problem | undefined {
   if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return undefined
   const count = Object.keys(tags).length
   return count > maxTags ? { path: ['tags'], reason: `must NOT have more than ${maxTags} tags (it has ${count}; the limit is BPKIT_MAX_TAGS)` } : undefined
-}
-
-/**
- * Where the first string (or key) holding U+0000 is, if any. PostgreSQL text cannot store that character
- * (nor jsonb read it back), so both stores refuse it up front rather than fail deep in a query.
- */
-export function pathOfNulCharacter(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? [] : undefined
-  if (value && typeof value === 'object') {
-    for (const key in value) {
-      if (key.includes('\u0000')) return [key]
-      const inner = pathOfNulCharacter((value as Record<string, unknown>)[key])
-      if (inner) return [key, ...inner]
-    }
-  }
-  return undefined
 }
 
 const partNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' }

@@ -74,7 +74,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     arbitrary: fc.record({
       name: fc.constant('credentials' as const),
       authorization: fc.constantFrom(undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Bearer ${'a'.repeat(5000)}`, 'Bearer bp_pat_00000000000000000000000000000000', 'bearer  x'),
-      scope: fc.constantFrom<Record<string, string>>({}, { 'x-bot-id': 'bot_00000000000000000000000000' }, { 'x-bot-id': '' }, { 'x-workspace-id': 'constructor' }, { 'x-bot-id': '__proto__', 'x-workspace-id': '__proto__' }, { 'x-integration-id': 'x' }, { 'x-user-id': 'u' }),
+      scope: fc.constantFrom<Record<string, string>>({}, { 'x-bot-id': 'bot_00000000000000000000000000' }, { 'x-bot-id': '' }, { 'x-workspace-id': 'constructor' }, { 'x-bot-id': '__proto__', 'x-workspace-id': '__proto__' }, { 'x-integration-id': 'x' }, { 'x-user-id': 'u' }, { 'x-bot-id': 'b\u00f8t' }, { 'x-workspace-id': '\u00ff\u00fe\u0001' }, { 'x-bot-id': '\u{1f9e8}' }),
     }),
   },
 )

@@ -45,8 +45,9 @@ async function send(request: WireRequest, timeoutMs: number): Promise<Answer | E
     const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(timeoutMs) })
     return { status: response.status, headers: response.headers, text: await response.text() }
   } catch (error) {
-    // What fetch refuses to send (a header value with a NUL or a trailing space) goes over a plain socket.
-    if (error instanceof TypeError && /header/i.test(error.message)) return sendRaw(request, timeoutMs)
+    // What fetch refuses to send (a header value with a NUL, a trailing space or a character past U+00FF) goes over a plain socket.
+    const reason = `${(error as Error).message} ${((error as { cause?: Error }).cause ?? {}).message ?? ''}`
+    if (error instanceof TypeError && /header|ByteString/i.test(reason)) return sendRaw(request, timeoutMs)
     return error as Error
   }
 }
