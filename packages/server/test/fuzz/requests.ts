@@ -23,8 +23,9 @@ export const operations: Operation[] = Object.entries(publicOperations).map(([na
 })
 
 /**
- * Operations that, called with the world's own ids by its owners, would tear the world down for the rest of
- * the run, or publish what the stranger must otherwise never see (a public integration or workspace).
+ * Operations that, aimed at the principal's own records, would tear the world down for the rest of the run
+ * or publish what the stranger must otherwise never see (a public integration or workspace). They are only
+ * ever aimed at what the principal does not own: as attacks.
  */
 const DESTRUCTIVE = new Set(['updateIntegration', 'updateWorkspace', 'deleteAccount', 'deleteWorkspace', 'deleteBot', 'transferBot', 'deleteWorkspaceMember', 'updateWorkspaceMember', 'deletePersonalAccessToken', 'deleteBotApiKey', 'deleteIntegrationApiKey', 'deleteIntegration', 'updateBotAllowlist'])
 /** And this a personal token may not call at all: it would delete the account the run acts as. */
