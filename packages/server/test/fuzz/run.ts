@@ -10,6 +10,7 @@ import { buildWorld, type World } from './world.js'
 import { requestArbitrary, toCurl, type WireRequest } from './requests.js'
 import { violations, type Answer } from './invariants.js'
 import { rawExchange } from './raw-http.js'
+import { changedTables, fingerprint } from './unchanged.js'
 
 export type FuzzOptions = {
   seed: number
@@ -34,6 +35,8 @@ export type FuzzReport = {
   serverErrors: number
   nonEnvelope: number
   leaks: number
+  /** Requests answered 4xx that changed a record anyway (of those checked: every fourth). */
+  changedByRejected: number
   byMutation: Record<string, number>
   /** The shrunk failing request and what was wrong, if any. */
   failure?: { curl: string; problems: string[]; request: WireRequest }
@@ -73,14 +76,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const log = options.log ?? (() => {})
   const started = Date.now()
   const server = await startTestServer({ database: options.database, logLevel: options.serverLogLevel ?? 'silent' })
-  const report: FuzzReport = { seed: options.seed, requests: 0, statusClasses: {}, serverErrors: 0, nonEnvelope: 0, leaks: 0, byMutation: {}, ms: 0 }
+  const report: FuzzReport = { seed: options.seed, requests: 0, statusClasses: {}, serverErrors: 0, nonEnvelope: 0, leaks: 0, changedByRejected: 0, byMutation: {}, ms: 0 }
   try {
     const world: World = await buildWorld(server)
     const principals = new Map(world.principals.map((p) => [p.name, p]))
     let shrinking = false
+    let drawn = 0
     const property = fc.asyncProperty(requestArbitrary(world, server.url), async (request) => {
+      // Every fourth request (every one while shrinking) is checked to change nothing if it is rejected.
+      const before = shrinking || drawn++ % 4 === 0 ? await fingerprint(server) : undefined
       const answer = await send(request, options.requestTimeoutMs ?? 30_000)
       const problems: string[] = []
+      if (before !== undefined && !(answer instanceof Error) && answer.status >= 400 && answer.status < 500) {
+        const changed = changedTables(before, await fingerprint(server))
+        if (changed.length) problems.push(`a rejected request (${answer.status}) changed ${changed.join(', ')}`)
+      }
       if (answer instanceof Error) {
         problems.push(`no answer: ${answer.message}${(answer as { cause?: Error }).cause ? ` (${(answer as { cause?: Error }).cause!.message})` : ''}`)
         if (!(await healthy(server))) problems.push('/healthz no longer answers')
@@ -96,6 +106,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         if (!(answer instanceof Error) && answer.status >= 500) report.serverErrors++
         if (problems.some((p) => p.startsWith('error outside'))) report.nonEnvelope++
         if (problems.some((p) => p.includes('must not see'))) report.leaks++
+        if (problems.some((p) => p.startsWith('a rejected request'))) report.changedByRejected++
         if (report.requests % 100 === 0) {
           if (!(await healthy(server))) problems.push('/healthz no longer answers')
           log(`${report.requests} requests, ${JSON.stringify(report.statusClasses)}`)
@@ -125,7 +136,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 export function describeReport(report: FuzzReport): string {
   const lines = [
     `seed ${report.seed}: ${report.requests} requests in ${(report.ms / 1000).toFixed(1)} s`,
-    `status classes ${JSON.stringify(report.statusClasses)}; 5xx ${report.serverErrors}; outside the envelope ${report.nonEnvelope}; leaks ${report.leaks}`,
+    `status classes ${JSON.stringify(report.statusClasses)}; 5xx ${report.serverErrors}; outside the envelope ${report.nonEnvelope}; leaks ${report.leaks}; rejected yet changed ${report.changedByRejected}`,
     `mutations ${JSON.stringify(report.byMutation)}`,
   ]
   if (report.failure) lines.push('FAILED (shrunk):', ...report.failure.problems.map((p) => `  - ${p}`), report.failure.curl)
