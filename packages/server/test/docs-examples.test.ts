@@ -113,7 +113,7 @@ const docFiles = () =>
 
 test('every TypeScript example in docs/ compiles against the built packages', () => {
   const examples = docFiles().flatMap((file) => extractExamples(readFileSync(file, 'utf8'), file))
-  assert.ok(examples.length >= 10, `expected the docs to hold examples, found ${examples.length}`)
+  assert.ok(examples.length >= 20, `expected the docs to hold examples, found ${examples.length}`)
   const errors = checkExamples(examples)
   assert.deepEqual(errors, [], `broken examples in docs/:\n${errors.join('\n')}`)
 })
@@ -159,4 +159,57 @@ test('a broken example is reported with its Markdown file and line', () => {
 
 test('an unclosed code block is an error naming its line', () => {
   assert.throws(() => extractExamples('text\n```ts\nconst a = 1\n', join(docsDir, 'open.md')), /open\.md:2: a code block is not closed/)
+})
+
+// Links between the pages: every relative link of README.md and docs/*.md names a file that exists, and an
+// anchor that one of its headings makes (GitHub's slugs). Pages other sessions write are allowed while missing.
+const writtenElsewhere = new Set(['docs/runtime.md', 'docs/dashboard.md', 'docs/images/dashboard.png'])
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as dashes; repeats get -1, -2, … */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>()
+  const seen = new Map<string, number>()
+  let inCode = false
+  for (const line of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) inCode = !inCode
+    const heading = !inCode && /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)
+    if (!heading) continue
+    const slug = heading[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
+      .replace(/\s/g, '-')
+    const count = seen.get(slug) ?? 0
+    seen.set(slug, count + 1)
+    anchors.add(count ? `${slug}-${count}` : slug)
+  }
+  return anchors
+}
+
+test('links between README.md and the docs pages lead somewhere', () => {
+  const pages = [join(root, 'README.md'), ...docFiles()]
+  const broken: string[] = []
+  for (const page of pages) {
+    const text = readFileSync(page, 'utf8')
+    const withoutCode = text.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1\s*$/gm, '').replace(/`[^`\n]*`/g, '')
+    for (const [, target] of withoutCode.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target!)) continue
+      const [path, anchor] = target!.split('#') as [string, string | undefined]
+      const file = path ? join(page, '..', path) : page
+      const name = relative(root, file)
+      let exists = true
+      try {
+        readFileSync(file)
+      } catch {
+        exists = false
+      }
+      if (!exists) {
+        if (!writtenElsewhere.has(name)) broken.push(`${relative(root, page)}: ${target} (no file ${name})`)
+        continue
+      }
+      if (anchor && name.endsWith('.md') && !anchorsOf(readFileSync(file, 'utf8')).has(anchor)) {
+        broken.push(`${relative(root, page)}: ${target} (no heading #${anchor} in ${name})`)
+      }
+    }
+  }
+  assert.deepEqual(broken, [])
 })
