@@ -113,7 +113,7 @@ const docFiles = () =>
 
 test('every TypeScript example in docs/ compiles against the built packages', () => {
   const examples = docFiles().flatMap((file) => extractExamples(readFileSync(file, 'utf8'), file))
-  assert.ok(examples.length >= 20, `expected the docs to hold examples, found ${examples.length}`)
+  assert.ok(examples.length >= 25, `expected the docs to hold examples, found ${examples.length}`)
   const errors = checkExamples(examples)
   assert.deepEqual(errors, [], `broken examples in docs/:\n${errors.join('\n')}`)
 })
