@@ -213,3 +213,14 @@ test('links between README.md and the docs pages lead somewhere', () => {
   }
   assert.deepEqual(broken, [])
 })
+
+test('docs/server.md documents every option and BPKIT_* variable of the configuration', () => {
+  const config = readFileSync(join(root, 'packages', 'server', 'src', 'config.ts'), 'utf8')
+  const options = /export type ServerOptions = \{([\s\S]*?)\n\}/.exec(config)![1]!
+  const names = [...options.matchAll(/^\s{2}(\w+)\?:/gm)].map((m) => m[1]!)
+  const variables = [...new Set(config.match(/BPKIT_[A-Z_]+/g))]
+  assert.ok(names.length >= 15 && variables.length >= 15, `read ${names.length} options and ${variables.length} variables`)
+  const page = readFileSync(join(docsDir, 'server.md'), 'utf8')
+  const missing = [...names.map((n) => `\`${n}\``), ...variables.map((v) => `\`${v}\``)].filter((name) => !page.includes(name))
+  assert.deepEqual(missing, [], 'add them to the configuration table of docs/server.md')
+})
