@@ -41,7 +41,7 @@ export type ServerOptions = {
   deliveryConcurrencyPerBot?: number
   /** How often the store is polled for due deliveries and schedules, in ms. Default 250 (`BPKIT_DELIVERY_POLL_MS`). */
   deliveryPollMs?: number
-  /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
+  /** Usage quotas, usage type → limit (see docs/usage-and-quotas.md). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
   quotas?: Record<string, number>
 }
 
