@@ -102,6 +102,11 @@ describe('API reference at /docs', () => {
     }
     assert.ok(doc.tags.some((t: { name: string }) => t.name === 'Conversation'))
 
+    // The five operations no section answers say so; the others are as the spec describes them.
+    const unsupported = operations.filter((op) => doc.paths[op.path][op.method]['x-bpkit-supported'] === false).map((op) => op.id)
+    assert.deepEqual(unsupported.sort(), ['configureIntegration', 'importMessages', 'initializeIncomingMessage', 'runVrl', 'unlinkSandboxedConversations'])
+    assert.match(doc.paths[operations.find((op) => op.id === 'runVrl')!.path].post.description, /^\*\*Not supported by this bpkit server\*\*/)
+
     // Every $ref points at something the document has.
     const missing = new Set<string>()
     JSON.stringify(doc, (key, value) => {

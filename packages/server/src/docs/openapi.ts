@@ -16,13 +16,33 @@ const securitySchemes = {
   integrationId: { type: 'apiKey', in: 'header', name: 'x-integration-id', description: 'Acts as this integration (with a personal access token).' },
 } as const
 
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch'])
+
+/** The paths, with the operations this server does not answer saying so (they answer 405 MethodNotFound). */
+function markUnanswered(paths: OpenapiDocument['paths'], isAnswered: (operation: string) => boolean): OpenapiDocument['paths'] {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, operation]) => {
+          if (!METHODS.has(method) || !operation?.operationId || isAnswered(operation.operationId)) return [method, operation]
+          const note = `**Not supported by this bpkit server**: it answers \`405 MethodNotFound\` naming the operation.`
+          return [method, { ...operation, description: operation.description ? `${note}\n\n${operation.description}` : note, 'x-bpkit-supported': false }]
+        }),
+      ),
+    ]),
+  )
+}
+
 /**
  * The public API's OpenAPI document as this server answers it: the pinned spec's operations and schemas, with
- * `servers` set to this server's public URL and the authentication the operations take.
+ * `servers` set to this server's public URL, the authentication the operations take, and the operations it
+ * does not answer marked as such.
  */
-export function openapiDocument(publicUrl: string): OpenapiDocument {
+export function openapiDocument(publicUrl: string, isAnswered: (operation: string) => boolean = () => true): OpenapiDocument {
   return {
     ...publicOpenapi,
+    paths: markUnanswered(publicOpenapi.paths, isAnswered),
     info: {
       ...publicOpenapi.info,
       description:

@@ -63,7 +63,7 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
  * `/docs/openapi.json`, the OpenAPI document it renders. Public like `/healthz`: the reference holds no data;
  * the operations it tries need a token like any call.
  */
-export async function registerDocsRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function registerDocsRoutes(app: FastifyInstance, services: Services, isAnswered: (operation: string) => boolean): Promise<void> {
   const assets = new Map<string, Asset>()
   let version: string | undefined
   let openapi: { url: string; asset: Asset } | undefined
@@ -79,7 +79,7 @@ export async function registerDocsRoutes(app: FastifyInstance, services: Service
 
   app.get(docsRoutes.openapi, (request, reply) => {
     const url = publicUrl()
-    if (openapi?.url !== url) openapi = { url, asset: { type: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(openapiDocument(url))) } }
+    if (openapi?.url !== url) openapi = { url, asset: { type: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(openapiDocument(url, isAnswered))) } }
     reply.header('cache-control', 'no-cache')
     return send(request, reply, openapi.asset)
   })
