@@ -57,7 +57,7 @@ export type ServerOptions = {
   codeMemoryMb?: number
   /** How long deployed code may take to start answering `GET /health`, in ms. Default 10000 (`BPKIT_CODE_START_TIMEOUT_MS`). */
   codeStartTimeoutMs?: number
-  /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
+  /** Usage quotas, usage type → limit (see docs/usage-and-quotas.md). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
   quotas?: Record<string, number>
 }
 
