@@ -10,8 +10,9 @@ import { usageSection } from './usage/index.js'
 import { membersSection } from './members/index.js'
 import { runtimeSection } from './runtime/index.js'
 import { docsSectionFor } from './docs/index.js'
+import { webSection } from './web/index.js'
 
-const apiSections: Section[] = [chatSection, tablesSection, adminSection, integrationsSection, billingSection, filesSection, membersSection, botsSection, usageSection, runtimeSection]
+const apiSections: Section[] = [chatSection, tablesSection, adminSection, integrationsSection, billingSection, filesSection, membersSection, botsSection, usageSection, runtimeSection, webSection]
 
 /**
  * Every section the server answers with. An operation no section handles answers MethodNotFound; the API

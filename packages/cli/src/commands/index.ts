@@ -4,8 +4,10 @@ import { envCommand } from './env.js'
 import { callCommand } from './call.js'
 import { genCommand } from './gen.js'
 import { backupCommand, restoreCommand } from './backup.js'
+import { openCommand } from './open.js'
+import { inviteCommand } from './invite.js'
 
-export const commands: Command[] = [serveCommand, envCommand, callCommand, genCommand, backupCommand, restoreCommand]
+export const commands: Command[] = [serveCommand, envCommand, callCommand, genCommand, openCommand, inviteCommand, backupCommand, restoreCommand]
 
 export function printHelp(): void {
   const width = Math.max(...commands.map((c) => c.name.length))

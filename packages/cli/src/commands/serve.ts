@@ -4,7 +4,9 @@ import type { Command } from './command.js'
 
 const help = `Usage: bpkit serve [options]
 
-Starts the Botpress API server. Flags win over BPKIT_* environment variables, which win over defaults.
+Starts the Botpress API server and its dashboard (at /). On first start it prints the first account's
+credentials and a one-time link that signs it in to the dashboard; \`bpkit open\` prints a fresh link later.
+Flags win over BPKIT_* environment variables, which win over defaults.
 
 Options:
   --port <n>          TCP port (BPKIT_PORT, default 3000)
@@ -13,6 +15,7 @@ Options:
   --database <url>    SQLite path or postgres:// URL (BPKIT_DATABASE_URL, default <data-dir>/bpkit.sqlite)
   --public-url <url>  URL clients reach the server at (BPKIT_PUBLIC_URL)
   --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (BPKIT_LOG_LEVEL, default info)
+  --dashboard-dir <d> the dashboard's built files, served at / (BPKIT_DASHBOARD_DIR, default packages/dashboard/dist)
   -h, --help          show this help
 `
 
@@ -29,6 +32,7 @@ export const serveCommand: Command = {
         database: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        'dashboard-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -45,6 +49,7 @@ export const serveCommand: Command = {
       database: values.database,
       publicUrl: values['public-url'],
       logLevel: values['log-level'],
+      dashboardDir: values['dashboard-dir'],
       printCredentials: true,
     }
     const server = await startServer(options)

@@ -135,7 +135,7 @@ function registerOperations(
       onRequest: async (request, reply) => {
         reply.header('x-request-id', request.id)
         refuseContentEncoding(request.headers['content-encoding'])
-        const token = await services.auth.authenticate(request.headers.authorization)
+        const token = await services.auth.authenticateRequest(request.method, request.headers)
         const principal = await services.auth.actingAs(token, headerValue(request, 'x-integration-id'), headerValue(request, 'x-bot-id'))
         const namedBot = principal.kind === 'bot' ? principal.botId : request.headers['x-bot-id']
         reply.raw.once('close', gate.admit(principal.tokenId, typeof namedBot === 'string' ? namedBot : undefined))
