@@ -46,6 +46,10 @@ export type ServerOptions = {
   deliveryConcurrencyPerBot?: number
   /** How often the store is polled for due deliveries and schedules, in ms. Default 250 (`BPKIT_DELIVERY_POLL_MS`). */
   deliveryPollMs?: number
+  /** Heap limit of each process running deployed code (a bot's or integration's `code`), in MiB. Default 512 (`BPKIT_CODE_MEMORY_MB`). */
+  codeMemoryMb?: number
+  /** How long deployed code may take to start answering `GET /health`, in ms. Default 10000 (`BPKIT_CODE_START_TIMEOUT_MS`). */
+  codeStartTimeoutMs?: number
   /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
   quotas?: Record<string, number>
 }
@@ -114,6 +118,8 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     deliveryBackoffMs: options.deliveryBackoffMs ?? numberFrom(env.BPKIT_DELIVERY_BACKOFF_MS, 'BPKIT_DELIVERY_BACKOFF_MS') ?? 1_000,
     deliveryConcurrency: options.deliveryConcurrency ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY, 'BPKIT_DELIVERY_CONCURRENCY') ?? 64,
     deliveryConcurrencyPerBot: options.deliveryConcurrencyPerBot ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY_PER_BOT, 'BPKIT_DELIVERY_CONCURRENCY_PER_BOT') ?? 8,
+    codeMemoryMb: options.codeMemoryMb ?? positiveFrom(env.BPKIT_CODE_MEMORY_MB, 'BPKIT_CODE_MEMORY_MB') ?? 512,
+    codeStartTimeoutMs: options.codeStartTimeoutMs ?? positiveFrom(env.BPKIT_CODE_START_TIMEOUT_MS, 'BPKIT_CODE_START_TIMEOUT_MS') ?? 10_000,
     deliveryPollMs: options.deliveryPollMs ?? positiveFrom(env.BPKIT_DELIVERY_POLL_MS, 'BPKIT_DELIVERY_POLL_MS') ?? 250,
   }
 }

@@ -45,14 +45,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
     runtime: undefined as unknown as Runtime,
   }
-  services.runtime = new Runtime(services, {
+  const dispatch = {
     timeoutMs: config.runtimeTimeoutMs,
     attempts: config.deliveryAttempts,
     backoffMs: config.deliveryBackoffMs,
     concurrency: config.deliveryConcurrency,
     perBotConcurrency: config.deliveryConcurrencyPerBot,
     pollMs: config.deliveryPollMs,
-  })
+  }
+  services.runtime = new Runtime(services, dispatch, { memoryMb: config.codeMemoryMb, startTimeoutMs: config.codeStartTimeoutMs, drainMs: config.runtimeTimeoutMs })
   let app: FastifyInstance | undefined
   try {
     app = await buildApp(services, sections)

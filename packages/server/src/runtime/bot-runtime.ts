@@ -18,8 +18,12 @@ export type Installation = {
 export type BotRuntime = {
   botId: string
   workspaceId: string
-  /** Where the bot answers (a dev bot's `url`); undefined when nothing runs it. */
+  /** Where the bot answers (a dev bot's `url`), if it has one. */
   url?: string
+  /** Its deployed bundle, if it has one (run by the runtime when it has no `url`). */
+  code?: string
+  /** Whether anything runs the bot (a `url` or `code`): whether there is any point in delivering to it. */
+  runnable: boolean
   configuration: unknown
   /** `subscriptions.events`: null is every event. */
   subscribedEvents: Record<string, unknown> | null
@@ -47,6 +51,8 @@ function toRuntime(row: { id: string; workspaceId: string; data: string }): BotR
     botId: row.id,
     workspaceId: row.workspaceId,
     url: data.url || undefined,
+    code: data.code || undefined,
+    runnable: !!(data.url || data.code),
     configuration: data.configuration?.data ?? {},
     subscribedEvents: data.subscriptions?.events ?? null,
     installations,

@@ -4,7 +4,7 @@ import { recordIssue, raw } from '../bots/issues.js'
 import { botLogLines, recordLogLine } from '../store/log-lines.js'
 import { loadBotRuntime, installationOf, type BotRuntime } from './bot-runtime.js'
 import { botHeaders, integrationHeaders } from './protocol.js'
-import { botTarget, integrationTarget, type Target } from './targets.js'
+import type { Target, Targets } from './targets.js'
 import { answerMessage, call, readJson, type CallResult } from './transport.js'
 import type { RuntimeTables } from './tables.js'
 import type { Insertable } from 'kysely'
@@ -76,6 +76,7 @@ export class Dispatcher {
   constructor(
     private readonly services: Services,
     readonly options: DispatchOptions,
+    private readonly targets: Targets,
   ) {}
 
   start(): void {
@@ -175,7 +176,8 @@ export class Dispatcher {
     const bot = await loadBotRuntime(db, delivery.botId)
     if (!bot) return
     const request = await this.requestFor(delivery, bot)
-    if ('missing' in request) return this.settle(delivery, { kind: 'failed', reason: request.missing }, undefined)
+    if ('missing' in request) return this.settle(delivery, { kind: 'failed', reason: request.missing }, bot)
+    if ('unavailable' in request) return this.settle(delivery, { kind: 'retry', reason: request.unavailable }, bot)
     const startedAt = new Date().toISOString()
     const result = await call({ url: request.url, headers: request.headers, body: delivery.body, timeoutMs: this.options.timeoutMs, signal: this.stopping.signal })
     if (this.stopping.signal.aborted && result.kind === 'unreachable') {
@@ -197,16 +199,16 @@ export class Dispatcher {
     await this.settle(delivery, outcomeOf(result), bot, attempt)
   }
 
-  private async requestFor(delivery: Delivery, bot: BotRuntime): Promise<{ url: string; headers: Record<string, string> } | { missing: string }> {
+  private async requestFor(delivery: Delivery, bot: BotRuntime): Promise<{ url: string; headers: Record<string, string> } | Exclude<Target, { url: string }>> {
     if (delivery.target === 'bot') {
-      const target = botTarget(bot)
-      if ('missing' in target) return target
+      const target = await this.targets.bot(bot)
+      if (!('url' in target)) return target
       return { url: target.url, headers: botHeaders({ botId: bot.botId, operation: delivery.operation, type: delivery.type, configuration: bot.configuration }) }
     }
     const installation = installationOf(bot, delivery.integrationId, delivery.alias)
     if (!installation?.enabled) return { missing: `integration "${delivery.alias}" is no longer installed and enabled on bot "${bot.botId}"` }
-    const target: Target = await integrationTarget(this.services.store.db, delivery.integrationId)
-    if ('missing' in target) return target
+    const target = await this.targets.integration(delivery.integrationId)
+    if (!('url' in target)) return target
     const headers = integrationHeaders({
       botId: bot.botId,
       integrationId: installation.integrationId,

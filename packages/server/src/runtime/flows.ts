@@ -18,7 +18,7 @@ const byId = <T extends 'users' | 'conversations'>(db: Db, table: T, id: string)
  * Whether a new message of this direction can set anything off for the bot: an incoming one when the bot runs
  * somewhere, an outgoing one when it installs integrations. Messages that cannot are written without a transaction.
  */
-export const messageMayDeliver = (bot: BotRuntime | undefined, direction: string) => !!bot && (direction === 'incoming' ? !!bot.url : bot.installations.length > 0)
+export const messageMayDeliver = (bot: BotRuntime | undefined, direction: string) => !!bot && (direction === 'incoming' ? bot.runnable : bot.installations.length > 0)
 
 /**
  * What a new message sets off, written in the message's transaction: an incoming message (written by an
@@ -28,7 +28,7 @@ export const messageMayDeliver = (bot: BotRuntime | undefined, direction: string
 export async function onMessageCreated(db: Db, ctx: RequestContext, bot: BotRuntime, message: MessageRow): Promise<boolean> {
   const botId = bot.botId
   if (message.direction === 'incoming') {
-    if (!bot.url) return false
+    if (!bot.runnable) return false
     const [conversation, user] = await Promise.all([byId(db, 'conversations', message.conversationId), byId(db, 'users', message.userId)])
     const payload = { message: toMessage(message), user: toUser(user), conversation: toConversation(conversation) }
     const event = await insertEvent(db, ctx.now(), {
@@ -120,7 +120,7 @@ export async function enqueueForBot(db: Db, now: string, bot: BotRuntime, event:
  * subscribed to its type; an unsubscribed event is `ignored`. Returns whether a delivery was enqueued.
  */
 export async function onEventCreated(db: Db, ctx: RequestContext, bot: BotRuntime | undefined, event: EventRow): Promise<boolean> {
-  if (!bot?.url) return false
+  if (!bot?.runnable) return false
   if (!isSubscribed(bot, event.type)) {
     await db.updateTable('events').set({ status: 'ignored' }).where('id', '=', event.id).execute()
     event.status = 'ignored'
@@ -155,7 +155,7 @@ async function enqueueWorkflowUpdate(db: Db, ctx: RequestContext, bot: BotRuntim
 export async function onWorkflowCreated(db: Db, ctx: RequestContext, botId: string, workflow: WorkflowRow): Promise<boolean> {
   if (workflow.status !== 'pending') return false
   const bot = await ctx.services.runtime.bot(db, botId)
-  if (!bot?.url) return false
+  if (!bot?.runnable) return false
   const [conversation, user] = await Promise.all([
     workflow.conversationId ? byId(db, 'conversations', workflow.conversationId) : undefined,
     workflow.userId ? byId(db, 'users', workflow.userId) : undefined,

@@ -2,6 +2,7 @@ import type { Section } from '../handlers.js'
 import { actionHandlers } from './actions.js'
 import { registerWebhookRoutes } from './webhook-route.js'
 import { pruneDeliveries } from './retention.js'
+import { stopOrphanedCode } from './deployed/orphans.js'
 import { Scheduler } from './scheduler.js'
 import { perServer } from '../store/write-behind.js'
 import type { Services } from '../context.js'
@@ -24,5 +25,11 @@ export const runtimeSection: Section = {
     schedulerOf(services).stop()
     await services.runtime.stop()
   },
-  sweep: pruneDeliveries,
+  async onBotsDeleted(services, botIds) {
+    for (const botId of botIds) services.runtime.targets.runner.stop('bot', botId)
+  },
+  async sweep(services) {
+    await pruneDeliveries(services)
+    await stopOrphanedCode(services)
+  },
 }

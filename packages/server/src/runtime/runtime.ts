@@ -3,11 +3,16 @@ import type { Db } from '../store/store.js'
 import { loadBotRuntime, type BotRuntime, type Installation } from './bot-runtime.js'
 import { Dispatcher, type DispatchOptions } from './dispatcher.js'
 import { botHeaders, integrationHeaders } from './protocol.js'
-import { botTarget, integrationTarget } from './targets.js'
+import { Targets, type Target } from './targets.js'
+import { CodeRunner, type RunnerOptions } from './deployed/code-runner.js'
 import { call, type CallResult } from './transport.js'
 
 /** The answer of a synchronous call, or why there was none to be had. */
 export type InvokeResult = CallResult | { kind: 'missing'; reason: string }
+
+/** A target with no url: nothing runs it (`missing`), or it cannot be reached now (a crashing process). */
+const notCallable = (target: Exclude<Target, { url: string }>): InvokeResult =>
+  'missing' in target ? { kind: 'missing', reason: target.missing } : { kind: 'unreachable', reason: target.unavailable, timedOut: false, ms: 0 }
 
 /**
  * The runtime as the sections see it: the dispatcher of the outbox, and the calls that answer within the API
@@ -15,20 +20,24 @@ export type InvokeResult = CallResult | { kind: 'missing'; reason: string }
  */
 export class Runtime {
   readonly dispatcher: Dispatcher
+  readonly targets: Targets
 
   constructor(
     private readonly services: Services,
     readonly options: DispatchOptions,
+    runner: RunnerOptions,
   ) {
-    this.dispatcher = new Dispatcher(services, options)
+    this.targets = new Targets(() => services.store.db, new CodeRunner(services, runner))
+    this.dispatcher = new Dispatcher(services, options, this.targets)
   }
 
   start(): void {
     this.dispatcher.start()
   }
 
-  stop(): Promise<void> {
-    return this.dispatcher.stop()
+  async stop(): Promise<void> {
+    await this.dispatcher.stop()
+    await this.targets.runner.stopAll()
   }
 
   /** Tells the dispatcher that deliveries were committed. */
@@ -63,16 +72,16 @@ export class Runtime {
 
   /** Calls the bot's own handler and waits for its answer. */
   async invokeBot(bot: BotRuntime, operation: string, type: string, body: unknown): Promise<InvokeResult> {
-    const target = botTarget(bot)
-    if ('missing' in target) return { kind: 'missing', reason: target.missing }
+    const target = await this.targets.bot(bot)
+    if (!('url' in target)) return notCallable(target)
     const headers = botHeaders({ botId: bot.botId, operation, type, configuration: bot.configuration })
     return call({ url: target.url, headers, body: JSON.stringify(body ?? {}), timeoutMs: this.options.timeoutMs })
   }
 
   /** Calls an installed integration's handler and waits for its answer. */
   async invokeIntegration(botId: string, installation: Installation, operation: string, body: unknown): Promise<InvokeResult> {
-    const target = await integrationTarget(this.services.store.db, installation.integrationId)
-    if ('missing' in target) return { kind: 'missing', reason: target.missing }
+    const target = await this.targets.integration(installation.integrationId)
+    if (!('url' in target)) return notCallable(target)
     const headers = integrationHeaders({
       botId,
       integrationId: installation.integrationId,

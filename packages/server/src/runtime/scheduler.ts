@@ -56,7 +56,7 @@ export class Scheduler {
         const bot = await runtime.bot(trx, run.botId)
         const definition = bot?.data.recurringEvents?.[run.name]
         // A bot that runs nowhere gets no event: its schedule moves on all the same.
-        if (!bot?.url || !definition) return false
+        if (!bot?.runnable || !definition) return false
         const nowIso = now.toISOString()
         const event = await insertEvent(trx, nowIso, { botId: bot.botId, type: definition.type, payload: definition.payload ?? {} })
         await enqueueForBot(trx, nowIso, bot, event)
@@ -77,7 +77,7 @@ export class Scheduler {
         const deleted = await trx.deleteFrom('states').where('id', '=', state.id).where('expiresAt', '=', state.expiresAt).executeTakeFirst()
         if (Number(deleted.numDeletedRows) !== 1) return false
         const bot = await runtime.bot(trx, state.botId)
-        if (!bot?.url) return false
+        if (!bot?.runnable) return false
         const event = await insertEvent(trx, now, {
           botId: bot.botId,
           type: 'state_expired',

@@ -1,24 +1,43 @@
 import type { Db } from '../store/store.js'
 import { prepared } from '../store/prepared.js'
+import { parseJson } from '../store/json.js'
 import type { BotRuntime } from './bot-runtime.js'
+import type { CodeRunner } from './deployed/code-runner.js'
 
 /**
- * Where a bot or an integration answers. Today: the `url` it was created with (a dev bot or integration);
- * the dispatcher and the synchronous calls only ever send to the url found here, never to one from a request.
+ * Where a bot or an integration answers: the `url` it was created with (a dev bot or integration, a `bp dev`
+ * tunnel), or the process running its deployed `code`. `missing`: nothing runs it (a delivery fails for good);
+ * `unavailable`: it should run but cannot now (a crashing process: a delivery is tried again later). The
+ * dispatcher and the synchronous calls only ever send to a url found here, never to one from a request.
  */
-export type Target = { url: string } | { missing: string }
+export type Target = { url: string } | { missing: string } | { unavailable: string }
 
-const integrationRow = prepared<{ id: string }, { name: string; url: string | null }>((db, p) =>
-  db.selectFrom('hubPackages').select(['name', 'url']).where('id', '=', p.id).where('kind', '=', 'integration'),
+type IntegrationRow = { name: string; url: string | null; code: string | null; secrets: string; workspaceId: string }
+
+const integrationRow = prepared<{ id: string }, IntegrationRow>((db, p) =>
+  db.selectFrom('hubPackages').select(['name', 'url', 'code', 'secrets', 'workspaceId']).where('id', '=', p.id).where('kind', '=', 'integration'),
 )
 
-export function botTarget(bot: BotRuntime): Target {
-  return bot.url ? { url: bot.url } : { missing: `bot "${bot.botId}" has no url: nothing runs it on this server` }
-}
+export class Targets {
+  constructor(
+    private readonly db: () => Db,
+    readonly runner: CodeRunner,
+  ) {}
 
-export async function integrationTarget(db: Db, integrationId: string): Promise<Target> {
-  const [row] = (await integrationRow(db, { id: integrationId })).rows
-  if (!row) return { missing: `integration "${integrationId}" doesn't exist` }
-  return row.url ? { url: row.url } : { missing: `integration "${row.name}" has no url: nothing runs it on this server` }
-}
+  async bot(bot: BotRuntime): Promise<Target> {
+    if (bot.url) return { url: bot.url }
+    if (bot.code) return this.runner.urlOf({ kind: 'bot', id: bot.botId, workspaceId: bot.workspaceId, code: bot.code })
+    return { missing: `bot "${bot.botId}" has no url and no code: nothing runs it on this server` }
+  }
 
+  async integration(integrationId: string): Promise<Target> {
+    const [row] = (await integrationRow(this.db(), { id: integrationId })).rows
+    if (!row) return { missing: `integration "${integrationId}" doesn't exist` }
+    if (row.url) return { url: row.url }
+    if (row.code) {
+      const secrets = parseJson<Record<string, string>>(row.secrets, {})
+      return this.runner.urlOf({ kind: 'integration', id: integrationId, workspaceId: row.workspaceId, code: row.code, secrets })
+    }
+    return { missing: `integration "${row.name}" has no url and no code: nothing runs it on this server` }
+  }
+}
