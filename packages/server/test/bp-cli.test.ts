@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -203,5 +203,23 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     assert.deepEqual(byDirection.incoming?.payload, { text: 'hello' })
     assert.deepEqual(byDirection.outgoing?.payload, { text: 'You said: hello' })
     assert.equal(byDirection.outgoing?.userId, out.body.botUserId, "the integration saw the bot's user as the author")
+  })
+  it('a new version: bp deploy of 0.2.0 (its previous version looked up), bp add local/chat@0.2.0, bp deploy --botId: the bot installs it under the same alias', async () => {
+    assert.ok(botId, 'the bot is deployed')
+    const definition = join(integrationDir, 'integration.definition.ts')
+    writeFileSync(definition, readFileSync(definition, 'utf8').replace("version: '0.1.0'", "version: '0.2.0'"))
+    await bp('deploy integration 0.2.0', ['deploy', '-y'], integrationDir)
+    const client = clientFor(server, { botId })
+    const { integrations } = await client.listIntegrations({ name: 'local/chat' })
+    assert.deepEqual(integrations.map((i) => i.version).sort(), ['0.1.0', '0.2.0'])
+    const next = integrations.find((i) => i.version === '0.2.0')!
+
+    await bp('add 0.2.0', ['add', 'local/chat@0.2.0', '-y'], botDir)
+    await bp('deploy bot with 0.2.0', ['deploy', '-y', '--botId', botId], botDir)
+    const { bot } = await client.getBot({ id: botId })
+    assert.deepEqual(Object.keys(bot.integrations), ['chat'])
+    assert.equal(bot.integrations.chat!.id, next.id)
+    assert.equal(bot.integrations.chat!.version, '0.2.0')
+    assert.equal(bot.integrations.chat!.status, 'registered', bot.integrations.chat!.statusReason ?? '')
   })
 })
