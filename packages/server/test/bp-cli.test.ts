@@ -11,7 +11,10 @@
  * `npm_config_registry` points that at the collector, which answers 404 at once.
  */
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -33,6 +36,42 @@ const sdkClientDir = dirname(createRequire(join(sdkDir, 'package.json')).resolve
 
 type Run = { stdout: string; stderr: string; ms: number }
 
+/**
+ * Stands in for a tunnel service: accepts the CLI's WebSocket (the RFC 6455 handshake, frames ignored) and
+ * records its path, `/<tunnelId>`. bpkit's own tunnel (issue 11) relays requests over it.
+ */
+async function startStandInTunnel(): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+  const paths: string[] = []
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((_req, res) => res.writeHead(404).end())
+  server.on('upgrade', (req, socket: Socket) => {
+    paths.push(req.url!)
+    sockets.add(socket)
+    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+    socket.on('data', () => {})
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    paths,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
 describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
   let server: TestServer
   let collector: Handler
@@ -44,15 +83,23 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
   let integrationId: string
   let botId: string
 
+  /** The CLI's environment: none of bpkit's or the SDK's variables of this process. */
+  const cliEnv = (env: Record<string, string> = {}) => ({
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BP_') && !k.startsWith('BPKIT_'))),
+    npm_config_registry: `${collector.url}/registry/`,
+    CHAT_OUT_URL: `${collector.url}/out`,
+    FORCE_COLOR: '0',
+    ...env,
+  })
+
   /** `bp <args> --botpressHome <home>` in `cwd`; rejects with its output when it exits non-zero. */
   const bp = (step: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
     new Promise<Run>((resolve, reject) => {
       const started = Date.now()
-      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BP_') && !k.startsWith('BPKIT_')))
       execFile(
         bpBin,
         [...args, '--botpressHome', home],
-        { cwd, env: { ...clean, npm_config_registry: `${collector.url}/registry/`, CHAT_OUT_URL: `${collector.url}/out`, FORCE_COLOR: '0', ...env }, timeout: 120_000 },
+        { cwd, env: cliEnv(env), timeout: 120_000 },
         (error, stdout, stderr) => {
           const ms = Date.now() - started
           timings.push([step, ms])
@@ -221,5 +268,45 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     assert.equal(bot.integrations.chat!.id, next.id)
     assert.equal(bot.integrations.chat!.version, '0.2.0')
     assert.equal(bot.integrations.chat!.status, 'registered', bot.integrations.chat!.statusReason ?? '')
+  })
+  it('bp dev of the bot: a dev bot whose url is the tunnel\'s address, the integration installed, the worker started (a stand-in tunnel)', async () => {
+    assert.ok(botId, 'the bot is deployed')
+    const tunnel = await startStandInTunnel()
+    const port = await freePort()
+    const started = Date.now()
+    const dev = spawn(bpBin, ['dev', '-y', '--tunnelUrl', tunnel.url, '--port', String(port), '--botpressHome', home], {
+      cwd: botDir,
+      env: cliEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    dev.stdout!.on('data', (chunk) => (output += chunk))
+    dev.stderr!.on('data', (chunk) => (output += chunk))
+    try {
+      const until = Date.now() + 60_000
+      while (!/Listening on port/.test(output)) {
+        assert.ok(Date.now() < until && dev.exitCode === null, `bp dev did not start its worker:\n${output}`)
+        await sleep(100)
+      }
+      timings.push(['dev bot (to worker listening)', Date.now() - started])
+      const devId = output.match(/Dev Bot created with id "(bot_\w+)"/)?.[1]
+      assert.ok(devId, output)
+      assert.equal(tunnel.paths.length, 1, 'one tunnel opened')
+      const tunnelId = tunnel.paths[0]!.slice(1)
+      assert.match(tunnelId, /^[0-9a-f-]{36}$/)
+      const { bot } = await clientFor(server, { botId: devId }).getBot({ id: devId })
+      assert.equal(bot.dev, true)
+      assert.equal(bot.integrations.chat?.name, 'local/chat')
+      assert.match(output, new RegExp(`local/chat : ${bot.integrations.chat!.webhookUrl}`))
+      const row = await server.server.store.db.selectFrom('bots').select('data').where('id', '=', devId).executeTakeFirstOrThrow()
+      assert.equal(JSON.parse(row.data).url, `${tunnel.url}/${tunnelId}`, 'the url the runtime delivers to')
+      // The worker runs the built bot, on the given port.
+      assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200)
+    } finally {
+      // bp dev and its worker: the process group this test started.
+      if (dev.exitCode === null) process.kill(-dev.pid!, 'SIGKILL')
+      await tunnel.close()
+    }
   })
 })
