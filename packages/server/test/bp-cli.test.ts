@@ -92,13 +92,13 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     ...env,
   })
 
-  /** `bp <args> --botpressHome <home>` in `cwd`; rejects with its output when it exits non-zero. */
-  const bp = (step: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
+  /** `bp <args> --botpressHome <home>` in `cwd`; rejects with its output when it exits non-zero; timed as `step`. */
+  const bp = (step: string, args: string[], cwd: string, env: Record<string, string> = {}, botpressHome = home) =>
     new Promise<Run>((resolve, reject) => {
       const started = Date.now()
       execFile(
         bpBin,
-        [...args, '--botpressHome', home],
+        [...args, '--botpressHome', botpressHome],
         { cwd, env: cliEnv(env), timeout: 120_000 },
         (error, stdout, stderr) => {
           const ms = Date.now() - started
@@ -191,6 +191,24 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     assert.match(again.stdout, /already exists/)
     const { integrations } = await client.listIntegrations({ name: 'local/chat' })
     assert.deepEqual(integrations.map((i) => i.id), [integrationId], 'updated, not duplicated')
+  })
+
+  it('bp deploy -y of an integration named <handle>/<name> in a workspace without a handle claims it (checkHandleAvailability, updateWorkspace)', async () => {
+    const admin = clientFor(server, { botId: undefined })
+    const { id: workspaceId } = await admin.createWorkspace({ name: 'Acme' })
+    const acmeHome = join(root, 'home-acme')
+    const acmeDir = join(root, 'acme-hello')
+    cpSync(integrationDir, acmeDir, { recursive: true, filter: (src) => !src.includes(`${integrationDir}/.botpress`) })
+    const pkg = JSON.parse(readFileSync(join(acmeDir, 'package.json'), 'utf8'))
+    writeFileSync(join(acmeDir, 'package.json'), JSON.stringify({ ...pkg, integrationName: 'acme/hello' }, null, 2))
+    await bp('login acme', ['login', '--apiUrl', server.url, '--token', server.token, '--workspaceId', workspaceId, '-y'], root, {}, acmeHome)
+    const { stdout } = await bp('deploy acme/hello', ['deploy', '-y'], acmeDir, {}, acmeHome)
+    assert.match(stdout, /Handle "acme" is now yours/)
+    assert.equal((await admin.getWorkspace({ id: workspaceId })).handle, 'acme')
+    const inAcme = clientFor(server, { workspaceId, botId: undefined })
+    assert.equal((await inAcme.getIntegrationByName({ name: 'acme/hello', version: '0.1.0' })).integration.name, 'acme/hello')
+    // Another workspace's handle is not available: the CLI stops before deploying.
+    await assert.rejects(bp('deploy acme/hello elsewhere', ['deploy', '-y'], acmeDir), /Your current workspace handle is "local" but the integration handle is "acme"/)
   })
 
   it('bp add local/chat@0.1.0 and bp deploy -y --createNewBot: the bot with its code, the integration installed; a redeploy with --botId keeps the install', async () => {
