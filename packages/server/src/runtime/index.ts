@@ -1,6 +1,7 @@
 import type { Section } from '../handlers.js'
 import { actionHandlers } from './actions.js'
 import { registerWebhookRoutes } from './webhook-route.js'
+import { registerTunnelRoutes } from './tunnel/tunnel-route.js'
 import { pruneDeliveries } from './retention.js'
 import { stopOrphanedCode } from './deployed/orphans.js'
 import { Scheduler } from './scheduler.js'
@@ -16,7 +17,10 @@ const schedulerOf = perServer((services: Services) => new Scheduler(services))
 export const runtimeSection: Section = {
   name: 'runtime',
   handlers: actionHandlers,
-  routes: registerWebhookRoutes,
+  async routes(app, services) {
+    await registerWebhookRoutes(app, services)
+    await registerTunnelRoutes(app, services, services.runtime.tunnels)
+  },
   start(services) {
     services.runtime.start()
     schedulerOf(services).start()

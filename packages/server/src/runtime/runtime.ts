@@ -5,6 +5,7 @@ import { Dispatcher, type DispatchOptions } from './dispatcher.js'
 import { botHeaders, integrationHeaders } from './protocol.js'
 import { Targets, type Target } from './targets.js'
 import { CodeRunner, type RunnerOptions } from './deployed/code-runner.js'
+import { Tunnels } from './tunnel/tunnels.js'
 import { call, type CallResult } from './transport.js'
 
 /** The answer of a synchronous call, or why there was none to be had. */
@@ -21,6 +22,8 @@ const notCallable = (target: Exclude<Target, { url: string }>): InvokeResult =>
 export class Runtime {
   readonly dispatcher: Dispatcher
   readonly targets: Targets
+  /** The `bp dev` tunnels connected to this process. */
+  readonly tunnels = new Tunnels()
 
   constructor(
     private readonly services: Services,
