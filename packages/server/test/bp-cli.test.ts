@@ -12,9 +12,8 @@
  */
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -35,34 +34,6 @@ const sdkDir = dirname(require.resolve('@botpress/sdk-0.10/package.json'))
 const sdkClientDir = dirname(createRequire(join(sdkDir, 'package.json')).resolve('@botpress/client/package.json'))
 
 type Run = { stdout: string; stderr: string; ms: number }
-
-/**
- * Stands in for a tunnel service: accepts the CLI's WebSocket (the RFC 6455 handshake, frames ignored) and
- * records its path, `/<tunnelId>`. bpkit's own tunnel (issue 11) relays requests over it.
- */
-async function startStandInTunnel(): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
-  const paths: string[] = []
-  const sockets = new Set<Socket>()
-  const server: Server = createServer((_req, res) => res.writeHead(404).end())
-  server.on('upgrade', (req, socket: Socket) => {
-    paths.push(req.url!)
-    sockets.add(socket)
-    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
-    socket.on('data', () => {})
-    socket.on('error', () => {})
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    paths,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy()
-        server.close(() => resolve())
-      }),
-  }
-}
 
 async function freePort(): Promise<number> {
   const probe = createServer()
@@ -117,7 +88,8 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
   }
 
   before(async () => {
-    server = await startTestServer({ deliveryBackoffMs: 50, deliveryPollMs: 50 })
+    // Deliveries to the dev bot fail while its worker reloads: retried, often enough to outlast a reload.
+    server = await startTestServer({ deliveryBackoffMs: 100, deliveryPollMs: 50, deliveryAttempts: 10 })
     collector = await startHandler((r) => (r.method === 'POST' && r.path === '/out' ? { body: {} } : { status: 404, body: { error: 'not found' } }))
     root = mkdtempSync(join(tmpdir(), 'bpkit-bp-cli-'))
     home = join(root, 'home')
@@ -287,12 +259,11 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     assert.equal(bot.integrations.chat!.version, '0.2.0')
     assert.equal(bot.integrations.chat!.status, 'registered', bot.integrations.chat!.statusReason ?? '')
   })
-  it('bp dev of the bot: a dev bot whose url is the tunnel\'s address, the integration installed, the worker started (a stand-in tunnel)', async () => {
+  it("bp dev of the bot through bpkit's tunnel: a message in, the echo out; the source changed, the reply changes", async () => {
     assert.ok(botId, 'the bot is deployed')
-    const tunnel = await startStandInTunnel()
     const port = await freePort()
     const started = Date.now()
-    const dev = spawn(bpBin, ['dev', '-y', '--tunnelUrl', tunnel.url, '--port', String(port), '--botpressHome', home], {
+    const dev = spawn(bpBin, ['dev', '-y', '--tunnelUrl', server.url, '--port', String(port), '--botpressHome', home], {
       cwd: botDir,
       env: cliEnv(),
       detached: true,
@@ -301,30 +272,48 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     let output = ''
     dev.stdout!.on('data', (chunk) => (output += chunk))
     dev.stderr!.on('data', (chunk) => (output += chunk))
-    try {
+    const waitForOutput = async (pattern: RegExp, count = 1) => {
       const until = Date.now() + 60_000
-      while (!/Listening on port/.test(output)) {
-        assert.ok(Date.now() < until && dev.exitCode === null, `bp dev did not start its worker:\n${output}`)
+      while ((output.match(new RegExp(pattern, 'g')) ?? []).length < count) {
+        assert.ok(Date.now() < until && dev.exitCode === null, `bp dev: no ${pattern} (x${count}) in:\n${output}`)
         await sleep(100)
       }
+    }
+    const say = async (webhookUrl: string, text: string) => {
+      const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'dev-user', conversationId: 'd1', text }) })
+      assert.equal(response.status, 200, await response.text())
+    }
+    try {
+      await waitForOutput(/Listening on port/)
       timings.push(['dev bot (to worker listening)', Date.now() - started])
       const devId = output.match(/Dev Bot created with id "(bot_\w+)"/)?.[1]
       assert.ok(devId, output)
-      assert.equal(tunnel.paths.length, 1, 'one tunnel opened')
-      const tunnelId = tunnel.paths[0]!.slice(1)
-      assert.match(tunnelId, /^[0-9a-f-]{36}$/)
       const { bot } = await clientFor(server, { botId: devId }).getBot({ id: devId })
       assert.equal(bot.dev, true)
-      assert.equal(bot.integrations.chat?.name, 'local/chat')
-      assert.match(output, new RegExp(`local/chat : ${bot.integrations.chat!.webhookUrl}`))
+      const install = bot.integrations.chat!
+      assert.equal(install.name, 'local/chat')
+      assert.match(output, new RegExp(`local/chat : ${install.webhookUrl}`))
       const row = await server.server.store.db.selectFrom('bots').select('data').where('id', '=', devId).executeTakeFirstOrThrow()
-      assert.equal(JSON.parse(row.data).url, `${tunnel.url}/${tunnelId}`, 'the url the runtime delivers to')
-      // The worker runs the built bot, on the given port.
-      assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200)
+      assert.match(JSON.parse(row.data).url, new RegExp(`^${server.url}/[0-9a-f-]{36}$`), "the dev bot's url is the tunnel's address")
+
+      const sent = Date.now()
+      await say(install.webhookUrl, 'dev')
+      const echo = await collector.waitFor((r) => r.path === '/out' && r.body.text === 'You said: dev', 30_000)
+      timings.push(['dev exchange (webhook to echo)', echo.at - sent])
+      assert.equal(echo.body.conversationId, 'd1')
+
+      // The developer changes the reply: bp dev rebuilds, redeploys the dev bot and reloads its worker.
+      const source = join(botDir, 'src', 'index.ts')
+      const changed = Date.now()
+      writeFileSync(source, readFileSync(source, 'utf8').replace('You said: ', 'Dev said: '))
+      await waitForOutput(/Listening on port/, 2)
+      timings.push(['dev reload (change to worker listening)', Date.now() - changed])
+      await say(install.webhookUrl, 'again')
+      const changedEcho = await collector.waitFor((r) => r.path === '/out' && r.body.text?.endsWith(' again'), 30_000)
+      assert.equal(changedEcho.body.text, 'Dev said: again')
     } finally {
       // bp dev and its worker: the process group this test started.
       if (dev.exitCode === null) process.kill(-dev.pid!, 'SIGKILL')
-      await tunnel.close()
     }
   })
 })
