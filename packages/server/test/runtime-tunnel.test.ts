@@ -13,6 +13,13 @@ import { startFixture, type RunningFixture } from './fixtures/runtime/harness.js
 
 type Frame = { type: string; id?: string; method?: string; path?: string; query?: string; headers?: Record<string, string>; body?: string }
 
+/** A response's headers as an object (the `DOM` lib of tsconfig.base has no `Headers.entries`). */
+const headersOf = (response: Response) => {
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => (headers[name] = value))
+  return headers
+}
+
 /** The CLI's side of the tunnel: forwards each request frame to `target` and answers its response. */
 function connectTunnel(serverUrl: string, tunnelId: string, target: () => string): Promise<WebSocket> {
   const socket = new WebSocket(`${serverUrl.replace(/^http/, 'ws')}/${tunnelId}`, { headers: { 'user-agent': 'tunnel-client' } })
@@ -21,7 +28,7 @@ function connectTunnel(serverUrl: string, tunnelId: string, target: () => string
     if (frame.type !== 'request') return
     const headers = Object.fromEntries(Object.entries(frame.headers ?? {}).filter(([name]) => !['host', 'content-length', 'connection'].includes(name)))
     const response = await fetch(`${target()}${frame.path}${frame.query ? `?${frame.query}` : ''}`, { method: frame.method, headers, body: frame.body || undefined })
-    socket.send(JSON.stringify({ type: 'response', requestId: frame.id, status: response.status, headers: Object.fromEntries(response.headers.entries()), body: await response.text() }))
+    socket.send(JSON.stringify({ type: 'response', requestId: frame.id, status: response.status, headers: headersOf(response), body: await response.text() }))
   })
   return new Promise((resolve, reject) => {
     socket.once('open', () => resolve(socket))
