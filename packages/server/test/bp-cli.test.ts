@@ -220,6 +220,7 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     assert.equal(install.status, 'registered', `register ran in the deployed integration: ${install.statusReason}`)
     // The first call may find the integration's process still starting: a 5xx, tried again.
     let answer = { status: 0, text: '' }
+    const sent = Date.now()
     for (const until = Date.now() + 20_000; Date.now() < until; await sleep(250)) {
       const response = await fetch(install.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u1', conversationId: 'c1', text: 'hello' }) })
       answer = { status: response.status, text: await response.text() }
@@ -228,6 +229,7 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
     assert.equal(answer.status, 200, `the webhook answered ${answer.status} ${answer.text}`)
     assert.match(JSON.parse(answer.text).messageId, /^msg_/)
     const out = await collector.waitFor((r) => r.path === '/out', 20_000)
+    timings.push(['deployed exchange (first webhook to echo)', out.at - sent])
     assert.equal(out.body.text, 'You said: hello')
     assert.equal(out.body.conversationId, 'c1', "the reply reaches the conversation's external id")
     const { conversations } = await client.listConversations({})
