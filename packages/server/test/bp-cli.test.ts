@@ -2,8 +2,10 @@
  * The official command line, `@botpress/cli` 0.8.59 (a pinned dev dependency; its templates use
  * `@botpress/sdk` 0.10.10), driven against a real bpkit server as a user would, with no prompts: `bp login`,
  * `bp init` of a bot and of an integration, the sources edited (test/fixtures/bp-cli/), `bp build`,
- * `bp deploy -y` of the integration, `bp add` of it to the bot, `bp deploy -y` of the bot; then a message in
- * through the integration's webhook and the echo out to a collector (needs deployed code to run).
+ * `bp deploy -y` of the integration, `bp add` of it to the bot, `bp deploy -y` of the bot; a message in
+ * through the integration's webhook and the echo out to a collector (deployed code running); redeploys and a
+ * new version; then `bp dev` of the bot through bpkit's own tunnel, the same exchange, and a change to its
+ * source that changes the reply. Timings of each step are printed (never asserted).
  *
  * The CLI runs as a child process with its own `--botpressHome`. The templates' dependencies are not
  * installed from the registry: their node_modules link to the repo's `@botpress/sdk-0.10` alias (0.10.10) and
