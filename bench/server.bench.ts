@@ -11,6 +11,7 @@
  *   npm run bench -- server
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { startChild, stop } from './children.js'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import { cpus, tmpdir } from 'node:os'
@@ -86,19 +87,6 @@ async function runLoad(target: Target & { url: string }) {
 }
 
 // ---------------------------------------------------------------- orchestration
-function startChild(args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk
-      const match = ready.exec(output)
-      if (match) resolve({ child, match })
-    })
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`)))
-  })
-}
 
 function load(target: Target & { url: string }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -115,13 +103,6 @@ const peakRssMiB = (pid: number) => {
   return kib ? Number(kib) / 1024 : NaN
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
-}
 
 /** Fills a fresh data folder: the bootstrap account, a bot API key, and MESSAGES messages over CONVERSATIONS conversations. */
 async function seed(dataDir: string) {

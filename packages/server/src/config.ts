@@ -25,6 +25,18 @@ export type ServerOptions = {
   logLevel?: string
   /** Largest JSON request body in bytes. Default 5 MiB (`BPKIT_BODY_LIMIT`). */
   bodyLimit?: number
+  /** Largest request head (request line and headers) in bytes; larger is a 431. Default 16 KiB (`BPKIT_HEADER_LIMIT`). */
+  headerLimit?: number
+  /** Most tags one record (user, conversation, message, file, table, …) may have. Default 200 (`BPKIT_MAX_TAGS`). */
+  maxTags?: number
+  /** Deepest nesting of arrays and objects a JSON body may have. Default 64 (`BPKIT_MAX_JSON_DEPTH`). */
+  maxJsonDepth?: number
+  /** Requests of one token in flight at once; more answer 429 RateLimited. 0 is no limit. Default 256 (`BPKIT_MAX_CONCURRENT_PER_TOKEN`). */
+  maxConcurrentPerToken?: number
+  /** Requests a minute one token may send; more answer 429 RateLimited with Retry-After. Default 0: off (`BPKIT_RATE_LIMIT_PER_TOKEN`). */
+  rateLimitPerToken?: number
+  /** Requests a minute that may act on one bot, from any token. Default 0: off (`BPKIT_RATE_LIMIT_PER_BOT`). */
+  rateLimitPerBot?: number
   /** Largest file upload in bytes. Default 100 MB (`BPKIT_FILE_SIZE_LIMIT`). */
   fileSizeLimit?: number
   /** Print the credentials of a newly created store to stdout. Default true for `bpkit serve`. */
@@ -50,7 +62,7 @@ export type ServerOptions = {
   codeMemoryMb?: number
   /** How long deployed code may take to start answering `GET /health`, in ms. Default 10000 (`BPKIT_CODE_START_TIMEOUT_MS`). */
   codeStartTimeoutMs?: number
-  /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
+  /** Usage quotas, usage type → limit (see docs/usage-and-quotas.md). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
   quotas?: Record<string, number>
 }
 
@@ -109,6 +121,12 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     workspaceHandle: checkedHandle(options.workspaceHandle ?? env.BPKIT_WORKSPACE_HANDLE ?? 'local'),
     logLevel: options.logLevel ?? env.BPKIT_LOG_LEVEL ?? 'info',
     bodyLimit: options.bodyLimit ?? numberFrom(env.BPKIT_BODY_LIMIT, 'BPKIT_BODY_LIMIT') ?? 5 * 1024 * 1024,
+    headerLimit: options.headerLimit ?? numberFrom(env.BPKIT_HEADER_LIMIT, 'BPKIT_HEADER_LIMIT') ?? 16 * 1024,
+    maxTags: options.maxTags ?? numberFrom(env.BPKIT_MAX_TAGS, 'BPKIT_MAX_TAGS') ?? 200,
+    maxJsonDepth: options.maxJsonDepth ?? numberFrom(env.BPKIT_MAX_JSON_DEPTH, 'BPKIT_MAX_JSON_DEPTH') ?? 64,
+    maxConcurrentPerToken: options.maxConcurrentPerToken ?? numberFrom(env.BPKIT_MAX_CONCURRENT_PER_TOKEN, 'BPKIT_MAX_CONCURRENT_PER_TOKEN') ?? 256,
+    rateLimitPerToken: options.rateLimitPerToken ?? numberFrom(env.BPKIT_RATE_LIMIT_PER_TOKEN, 'BPKIT_RATE_LIMIT_PER_TOKEN') ?? 0,
+    rateLimitPerBot: options.rateLimitPerBot ?? numberFrom(env.BPKIT_RATE_LIMIT_PER_BOT, 'BPKIT_RATE_LIMIT_PER_BOT') ?? 0,
     fileSizeLimit: options.fileSizeLimit ?? numberFrom(env.BPKIT_FILE_SIZE_LIMIT, 'BPKIT_FILE_SIZE_LIMIT') ?? 100_000_000,
     printCredentials: options.printCredentials ?? false,
     logRetentionDays: options.logRetentionDays ?? numberFrom(env.BPKIT_LOG_RETENTION_DAYS, 'BPKIT_LOG_RETENTION_DAYS') ?? 30,

@@ -8,7 +8,7 @@ import type { Runtime } from './runtime/runtime.js'
 import { forbidden, invalidPayload, notFound } from './errors.js'
 import { installedIds } from './integrations/installs.js'
 import { prepared } from './store/prepared.js'
-import { actsOnPathWorkspace, assertRoleMayCall, isRestricted } from './members/roles.js'
+import { actsOnPathWorkspace, assertKeyMayCall, assertRoleMayCall, isRestricted } from './members/roles.js'
 
 /** What every handler can reach besides its request: shared by all requests of one server. */
 export type Services = {
@@ -163,7 +163,8 @@ export class RequestContext {
    * so that a member whose role may not call it gets 403 before the handler looks anything up.
    */
   async authorize(input: Record<string, unknown>): Promise<void> {
-    if (this.principal.kind !== 'account' || !isRestricted(this.operation)) return
+    if (this.principal.kind !== 'account') return assertKeyMayCall(this.principal.kind, this.operation)
+    if (!isRestricted(this.operation)) return
     if (actsOnPathWorkspace(this.operation) && typeof input.id === 'string') await this.workspace(input.id)
     else if (this.header('x-workspace-id')) await this.workspace()
     else if (this.header('x-bot-id')) await this.botId()

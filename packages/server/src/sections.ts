@@ -9,6 +9,12 @@ import { botsSection } from './bots/index.js'
 import { usageSection } from './usage/index.js'
 import { membersSection } from './members/index.js'
 import { runtimeSection } from './runtime/index.js'
+import { docsSectionFor } from './docs/index.js'
 
-/** Every section the server answers with. An operation no section handles answers MethodNotFound. */
-export const sections: Section[] = [chatSection, tablesSection, adminSection, integrationsSection, billingSection, filesSection, membersSection, botsSection, usageSection, runtimeSection]
+const apiSections: Section[] = [chatSection, tablesSection, adminSection, integrationsSection, billingSection, filesSection, membersSection, botsSection, usageSection, runtimeSection]
+
+/**
+ * Every section the server answers with. An operation no section handles answers MethodNotFound; the API
+ * reference (`/docs`) says which those are.
+ */
+export const sections: Section[] = [...apiSections, docsSectionFor(apiSections)]

@@ -15,17 +15,17 @@ it('the role table names every operation of the public API, and nothing else', (
   assert.ok(mayCall('owner', 'deleteWorkspace') && !mayCall('administrator', 'deleteWorkspace'))
 })
 
-it('the README shows the role table as it is enforced', () => {
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
-  // The table's own section: from its heading to the next heading of the README's main sections.
-  const from = readme.indexOf('#### The role table')
-  assert.ok(from >= 0, 'the README has a "The role table" section')
-  const table = readme.slice(from).split(/\n#{1,3} /)[0].split('\n')
+it('docs/management-and-roles.md shows the role table as it is enforced', () => {
+  const page = readFileSync(new URL('../../../docs/management-and-roles.md', import.meta.url), 'utf8')
+  // The table's own section: from its heading to the next heading of the page's main sections.
+  const from = page.indexOf('## The role table')
+  assert.ok(from >= 0, 'the page has a "The role table" section')
+  const table = page.slice(from).split(/\n#{1,2} /)[0].split('\n')
   for (const operation of operations) {
     const row = table.find((line) => line.startsWith(`| \`${operation}\` |`))
-    assert.ok(row, `the README's role table has no row for ${operation}`)
+    assert.ok(row, `the role table has no row for ${operation}`)
     const cells = row.split('|').slice(2, 2 + ROLES.length).map((c) => c.trim())
-    assert.deepEqual(cells, ROLES.map((role) => (mayCall(role, operation) ? '✓' : '')), `the README's role table row of ${operation}`)
+    assert.deepEqual(cells, ROLES.map((role) => (mayCall(role, operation) ? '✓' : '')), `the role table's row of ${operation}`)
   }
 })
 

@@ -13,7 +13,6 @@ import { startFixture, type RunningFixture } from './fixtures/runtime/harness.js
 
 type Frame = { type: string; id?: string; method?: string; path?: string; query?: string; headers?: Record<string, string>; body?: string }
 
-/** A response's headers as an object (the `DOM` lib of tsconfig.base has no `Headers.entries`). */
 const headersOf = (response: Response) => {
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => (headers[name] = value))

@@ -1,6 +1,6 @@
 /**
  * A plain in-memory evaluation of a Botpress table filter over rows, written from the documented semantics
- * (the README's "Tables" section) and independent of the server's SQL compiler: the fuzz test checks that both agree.
+ * (docs/tables.md, "The query language") and independent of the server's SQL compiler: the fuzz test checks that both agree.
  * - a comparison only matches a value of the compared value's JSON type; strings compare by code unit;
  * - missing and null are the same; $ne, $nin and $not match rows where the value is missing.
  */

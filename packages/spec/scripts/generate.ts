@@ -5,10 +5,12 @@
  *   - types/<api>.ts TypeScript types for every operation's input and output and every model
  *   - schemas/<api>.json  JSON schemas for request validation and response serialization
  *   - errors.ts      the error catalogue
+ *   - openapi/public.json  the public API's OpenAPI 3 document (`exportOpenapi`), grouped by section
  *
  * Usage: tsx scripts/generate.ts [outDir]   (default: src/gen)
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createRequire } from 'node:module'
 import { emitSchemaType, pascal } from './emit-types.js'
@@ -30,7 +32,9 @@ type RawOperation = {
   section?: string
 }
 type OpapiObject = {
+  exportOpenapi(dir: string): void
   _state: {
+    sections?: { name: string; title: string; description?: string; operations: string[] }[]
     operations: Record<string, RawOperation>
     schemas: Record<string, { schema: Json; section?: string }>
     errors: { status: number; type: string; description: string }[]
@@ -242,6 +246,9 @@ function main() {
     ].join('\n'),
   )
 
+  mkdirSync(join(outDir, 'openapi'), { recursive: true })
+  writeFileSync(join(outDir, 'openapi', 'public.json'), stableJson(publicOpenapi(botpressApi.api)))
+
   const errors = publicApi.errors.map(({ type, status, description }) => ({ type, status, description }))
   writeFileSync(
     join(outDir, 'errors.ts'),
@@ -251,6 +258,36 @@ function main() {
       `export type ErrorType = (typeof errorCatalogue)[number]['type']\n`,
     ].join('\n'),
   )
+}
+
+/**
+ * The public API's OpenAPI document as `@botpress/api` exports it, with one change for readers: each operation
+ * is tagged with its section's title (User, Conversation, …, `Other` for the few in none), in the order of the
+ * sections, instead of the exporter's `documented`/`experimental`, which are kept as `x-botpress-tags`.
+ */
+function publicOpenapi(api: OpapiObject): Json {
+  const dir = mkdtempSync(join(tmpdir(), 'bpkit-openapi-'))
+  const { log, info } = console
+  try {
+    console.log = console.info = () => {} // the exporter narrates each step
+    api.exportOpenapi(dir)
+    Object.assign(console, { log, info })
+    const doc = JSON.parse(readFileSync(join(dir, 'openapi.json'), 'utf8'))
+    const sections = api._state.sections ?? []
+    const sectionOf = new Map(sections.flatMap((s) => s.operations.map((op) => [op, s.title] as const)))
+    for (const item of Object.values<Json>(doc.paths)) {
+      for (const operation of Object.values<Json>(item)) {
+        if (!operation?.operationId) continue
+        if (operation.tags) operation['x-botpress-tags'] = operation.tags
+        operation.tags = [sectionOf.get(operation.operationId) ?? 'Other']
+      }
+    }
+    doc.tags = [...sections.map((s) => ({ name: s.title, ...(s.description ? { description: s.description } : {}) })), { name: 'Other' }]
+    return doc
+  } finally {
+    Object.assign(console, { log, info })
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 main()

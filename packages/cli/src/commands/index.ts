@@ -3,8 +3,9 @@ import { serveCommand } from './serve.js'
 import { envCommand } from './env.js'
 import { callCommand } from './call.js'
 import { genCommand } from './gen.js'
+import { backupCommand, restoreCommand } from './backup.js'
 
-export const commands: Command[] = [serveCommand, envCommand, callCommand, genCommand]
+export const commands: Command[] = [serveCommand, envCommand, callCommand, genCommand, backupCommand, restoreCommand]
 
 export function printHelp(): void {
   const width = Math.max(...commands.map((c) => c.name.length))

@@ -74,7 +74,7 @@ export function checkBotJson(json: unknown): BotJson {
 
 /** Keys of `current` absent from `next`, set to null: what makes a merge-style update replace a map. */
 const removed = (current: Record<string, unknown> | undefined, next: Record<string, unknown> | undefined) =>
-  Object.fromEntries(Object.keys(current ?? {}).filter((key) => !(key in (next ?? {}))).map((key) => [key, null]))
+  Object.fromEntries(Object.keys(current ?? {}).filter((key) => !Object.hasOwn(next ?? {}, key)).map((key) => [key, null]))
 
 /** The `updateBot` input that turns the bot `row` into exactly `json`. */
 export function replacingUpdate(row: BotRow, json: BotJson): PublicApi.UpdateBotInput {

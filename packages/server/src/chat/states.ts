@@ -58,6 +58,8 @@ const dropExpired = (db: Db, botId: string, key: StateKey, now: string) =>
     .where('expiresAt', '<=', now)
     .execute()
 
+/** The store keeps an expiry as whole milliseconds (a bigint column): 1.5 is kept as 2. */
+const wholeMs = <T extends number | null>(ms: T): T => (ms === null ? ms : (Math.round(ms) as T))
 const expiryOf = (stored: number | string | null | undefined) => (stored === null || stored === undefined ? null : Number(stored))
 const expiresAt = (now: string, expiry: number | null) => (expiry === null ? null : addMs(now, expiry))
 
@@ -94,7 +96,7 @@ export const stateHandlers: PublicHandlers = {
         return { ...(current ?? newState(botId, input, {}, null, now)), payload: '{}' }
       }
       // Without `expiry` a state keeps the idle expiry it had; every write restarts the idle clock.
-      const expiry = input.expiry !== undefined ? input.expiry : expiryOf(current?.expiry)
+      const expiry = input.expiry !== undefined ? wholeMs(input.expiry) : expiryOf(current?.expiry)
       return trx
         .insertInto('states')
         .values(newState(botId, input, input.payload, expiry, now))
@@ -115,7 +117,7 @@ export const stateHandlers: PublicHandlers = {
       await dropExpired(trx, botId, input, now)
       await trx
         .insertInto('states')
-        .values(newState(botId, input, input.payload, input.expiry ?? null, now))
+        .values(newState(botId, input, input.payload, wholeMs(input.expiry ?? null), now))
         .onConflict((oc) => oc.doNothing())
         .execute()
       return byKey(trx, botId, input).executeTakeFirstOrThrow()
@@ -149,7 +151,7 @@ export const stateHandlers: PublicHandlers = {
       if (!current) throw notFound('State', stateLabel(input))
       return trx
         .updateTable('states')
-        .set({ expiry: input.expiry, expiresAt: expiresAt(now, input.expiry), updatedAt: now })
+        .set({ expiry: wholeMs(input.expiry), expiresAt: expiresAt(now, wholeMs(input.expiry)), updatedAt: now })
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()

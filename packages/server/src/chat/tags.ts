@@ -24,7 +24,7 @@ export function discriminatingTags(tags: Tags, discriminateByTags: string[] | un
   if (!discriminateByTags) return tags
   const picked: Tags = {}
   for (const key of discriminateByTags) {
-    if (!(key in tags)) throw invalidPayload(`"discriminateByTags" names the tag "${key}", which is not in "tags"`)
+    if (!Object.hasOwn(tags, key)) throw invalidPayload(`"discriminateByTags" names the tag "${key}", which is not in "tags"`)
     picked[key] = tags[key]!
   }
   return picked

@@ -1,5 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely'
 import { invalidPayload } from '../errors.js'
+import { balanced } from '../store/conditions.js'
 import { jsonText } from '../store/json.js'
 import type { DialectName } from '../store/store.js'
 
@@ -41,13 +42,13 @@ export function parseTagFilter(tags: unknown): TagCondition[] {
 
 /** The SQL condition that the JSON tags in `column` satisfy every condition. */
 export function tagFilterCondition(dialect: DialectName, column: string, conditions: TagCondition[]): Expression<SqlBool> {
-  if (!conditions.length) return sql<SqlBool>`1 = 1`
-  return sql<SqlBool>`(${sql.join(
+  return balanced(
     conditions.map(({ key, values, negate }) => {
       const value = jsonText(dialect, column, key)
       const list = sql.join(values)
-      return negate ? sql`(${value} is null or ${value} not in (${list}))` : sql`${value} in (${list})`
+      return negate ? sql<SqlBool>`(${value} is null or ${value} not in (${list}))` : sql<SqlBool>`${value} in (${list})`
     }),
-    sql` and `,
-  )})`
+    'AND',
+    sql<SqlBool>`1 = 1`,
+  )
 }

@@ -6,7 +6,10 @@ import { apiSchemas, type ApiSchemas } from '@bpkit/spec/schemas'
 import { RequestContext, type Services } from '../context.js'
 import type { Handler, Section } from '../handlers.js'
 import { notSupported } from '../errors.js'
-import { sendError, toApiError } from './errors.js'
+import { answerClientError } from './client-errors.js'
+import { parseJsonBodies } from './json-body.js'
+import { TrafficGate } from './limits.js'
+import { refuseContentEncoding, sendError, toApiError } from './errors.js'
 import { COMPONENTS_ID, componentsDocument, createValidatorCompiler, rewriteRefs } from './validation.js'
 
 /** `/v1/chat/conversations/{id}` → `/v1/chat/conversations/:id` */
@@ -27,6 +30,8 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     bodyLimit: config.bodyLimit,
+    http: { maxHeaderSize: config.headerLimit },
+    clientErrorHandler: answerClientError,
     genReqId: () => `req_${newUlid()}`,
     // Errors the router raises before a route is found (a malformed URL, an over-long path parameter).
     frameworkErrors: (error, request, reply) => {
@@ -38,7 +43,8 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     },
   })
 
-  app.setValidatorCompiler(createValidatorCompiler(componentsDocument(apiSchemas.public.components.schemas)))
+  parseJsonBodies(app, config.maxJsonDepth)
+  app.setValidatorCompiler(createValidatorCompiler(componentsDocument(apiSchemas.public.components.schemas), { maxTags: config.maxTags }))
   app.addSchema(componentsDocument(apiSchemas.public.components.schemas))
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error)
@@ -52,6 +58,8 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     return sendError(reply, toApiError(Object.assign(new Error(`No route ${request.method} ${request.url.split('?')[0]}`), { statusCode: 404 })))
   })
 
+  const gate = new TrafficGate(config)
+
   // The one hook every request pays for after its response: its log line, then the sections' observers.
   // Observers that need no lookup answer synchronously, and then nothing waits for a promise.
   const observers = sections.filter((s) => s.afterOperation)
@@ -63,6 +71,7 @@ export async function buildApp(services: Services, sections: Section[]): Promise
     }
     const ctx = request.bpkitContext
     if (!ctx) return done()
+    if (ctx.knownBot) gate.charge(ctx.knownBot.botId)
     const event = { operation: ctx.operation, status: reply.statusCode, ctx }
     const warn = (section: Section, err: unknown) => request.log.warn({ err }, `${section.name}: afterOperation failed`)
     let pending: Promise<void>[] | undefined
@@ -81,8 +90,8 @@ export async function buildApp(services: Services, sections: Section[]): Promise
   app.get('/healthz', async () => ({ status: 'ok' }))
 
   const lifecycle = { beforeReply: sections.filter((s) => s.beforeReply) }
-  registerOperations(app, services, publicOperations, apiSchemas.public, mergeHandlers(sections, 'handlers'), lifecycle)
-  registerOperations(app, services, billingOperations, apiSchemas.billing, mergeHandlers(sections, 'billingHandlers'), lifecycle)
+  registerOperations(app, services, publicOperations, apiSchemas.public, mergeHandlers(sections, 'handlers'), lifecycle, gate)
+  registerOperations(app, services, billingOperations, apiSchemas.billing, mergeHandlers(sections, 'billingHandlers'), lifecycle, gate)
   for (const section of sections) await section.routes?.(app, services)
   return app
 }
@@ -107,6 +116,7 @@ function registerOperations(
   schemas: ApiSchemas,
   handlers: Map<string, AnyHandler>,
   lifecycle: { beforeReply: Section[] },
+  gate: TrafficGate,
 ) {
   for (const [name, definition] of Object.entries(table)) {
     const handler = handlers.get(name)
@@ -124,8 +134,11 @@ function registerOperations(
       }),
       onRequest: async (request, reply) => {
         reply.header('x-request-id', request.id)
+        refuseContentEncoding(request.headers['content-encoding'])
         const token = await services.auth.authenticate(request.headers.authorization)
         const principal = await services.auth.actingAs(token, headerValue(request, 'x-integration-id'), headerValue(request, 'x-bot-id'))
+        const namedBot = principal.kind === 'bot' ? principal.botId : request.headers['x-bot-id']
+        reply.raw.once('close', gate.admit(principal.tokenId, typeof namedBot === 'string' ? namedBot : undefined))
         request.bpkitContext = new RequestContext(services, principal, request.headers, request.id, request.log, name)
       },
       handler: async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import { ApiError } from '../errors.js'
+import { RateLimitedError } from './limits.js'
 import { RequestValidationError } from './validation.js'
 
 type FastifyLikeError = Error & { statusCode?: number; code?: string; validation?: unknown }
@@ -30,5 +31,12 @@ export function toApiError(error: unknown): ApiError {
 }
 
 export function sendError(reply: FastifyReply, error: ApiError) {
+  if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))
   return reply.code(error.code).type('application/json').send(JSON.stringify(error.toJSON()))
+}
+
+/** API bodies are plain JSON: a compressed (or otherwise encoded) body is refused rather than misread. */
+export function refuseContentEncoding(encoding: string | undefined): void {
+  if (encoding === undefined || encoding.trim().toLowerCase() === 'identity' || encoding.trim() === '') return
+  throw new ApiError('UnsupportedMediaType', `Content-Encoding ${JSON.stringify(encoding)} is not supported: send the JSON body uncompressed`)
 }

@@ -19,6 +19,14 @@ export function componentsDocument(components: Record<string, JsonSchema>): Json
   return { $id: COMPONENTS_ID, definitions: rewriteRefs(components) }
 }
 
+/** Limits every request part is checked against after its schema. */
+export type InputLimits = {
+  /** Most keys a `tags` object of a body or query may have. */
+  maxTags: number
+}
+
+export const defaultInputLimits: InputLimits = { maxTags: 200 }
+
 function makeAjv(components: JsonSchema, coerce: boolean): Ajv {
   const ajv = new Ajv({
     strict: false,
@@ -30,40 +38,78 @@ function makeAjv(components: JsonSchema, coerce: boolean): Ajv {
     coerceTypes: coerce ? 'array' : false,
   })
   addFormats(ajv)
-  ajv.addSchema(components)
+  ajv.addSchema(boundNumbers(components))
   return ajv
 }
 
 /** Fastify validator compiler: bodies are checked strictly, other request parts with type coercion. */
-export function createValidatorCompiler(components: JsonSchema): FastifySchemaCompiler<JsonSchema> {
+export function createValidatorCompiler(components: JsonSchema, limits: InputLimits = defaultInputLimits): FastifySchemaCompiler<JsonSchema> {
   const strict = makeAjv(components, false)
   const coercing = makeAjv(components, true)
   return ({ schema, httpPart }) => {
-    const validate: ValidateFunction = (httpPart === 'body' ? strict : coercing).compile(schema)
+    const validate: ValidateFunction = (httpPart === 'body' ? strict : coercing).compile(boundNumbers(schema))
     return (data: unknown) => {
       if (!validate(data)) return { error: validationError(httpPart, validate.errors ?? []) }
-      const nul = pathOfNulCharacter(data)
-      if (!nul) return { value: data }
-      const field = nul.length ? `"${nul.join('.')}"` : 'value'
-      return { error: new RequestValidationError(`Invalid ${partName(httpPart)}: ${field} must not contain the NUL character (\\u0000)`) }
+      const problem = unstorableValue(data) ?? tooManyTags(data, limits.maxTags)
+      if (!problem) return { value: data }
+      const field = problem.path.length ? `"${problem.path.join('.')}"` : 'value'
+      return { error: new RequestValidationError(`Invalid ${partName(httpPart)}: ${field} ${problem.reason}`) }
     }
   }
 }
 
 /**
- * Where the first string (or key) holding U+0000 is, if any. PostgreSQL text cannot store that character
- * (nor jsonb read it back), so both stores refuse it up front rather than fail deep in a query.
+ * The largest magnitude a number field of the contract may have when its schema sets no bound: the largest
+ * integer a JavaScript number, SQLite's INTEGER and PostgreSQL's bigint all hold exactly.
  */
-export function pathOfNulCharacter(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? [] : undefined
+export const MAX_NUMBER = Number.MAX_SAFE_INTEGER
+
+/**
+ * A copy of `schema` where every `number` or `integer` without a `maximum` (or `minimum`) gets ±MAX_NUMBER,
+ * so an offset of 1e300 is a 400 naming the field instead of an overflow deep in a query or a date.
+ */
+export function boundNumbers<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(boundNumbers) as T
+  if (!schema || typeof schema !== 'object') return schema
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) out[key] = key === 'enum' || key === 'const' || key === 'default' || key === 'example' ? value : boundNumbers(value)
+  const types = Array.isArray(out.type) ? out.type : [out.type]
+  if (types.includes('number') || types.includes('integer')) {
+    if (out.maximum === undefined && out.exclusiveMaximum === undefined) out.maximum = MAX_NUMBER
+    if (out.minimum === undefined && out.exclusiveMinimum === undefined) out.minimum = -MAX_NUMBER
+  }
+  return out as T
+}
+
+type Problem = { path: string[]; reason: string }
+
+const NUL_REASON = 'must not contain the NUL character (\\u0000)'
+
+/**
+ * The first value no store can hold, if any: a string (or key) with U+0000, which PostgreSQL text cannot
+ * store (nor jsonb read back), or a number that is not finite (`1e999` parses as Infinity, which JSON
+ * cannot even write back). Both stores refuse them up front rather than fail deep in a query.
+ */
+export function unstorableValue(value: unknown): Problem | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? { path: [], reason: NUL_REASON } : undefined
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path: [], reason: 'must be a finite number' }
   if (value && typeof value === 'object') {
     for (const key in value) {
-      if (key.includes('\u0000')) return [key]
-      const inner = pathOfNulCharacter((value as Record<string, unknown>)[key])
-      if (inner) return [key, ...inner]
+      if (key.includes('\u0000')) return { path: [key], reason: NUL_REASON }
+      const inner = unstorableValue((value as Record<string, unknown>)[key])
+      if (inner) return { path: [key, ...inner.path], reason: inner.reason }
     }
   }
   return undefined
+}
+
+/** `tags` of a body or query with more keys than the configured limit. */
+function tooManyTags(data: unknown, maxTags: number): Problem | undefined {
+  if (!data || typeof data !== 'object' || !Object.hasOwn(data, 'tags')) return undefined
+  const tags = (data as { tags: unknown }).tags
+  if (!tags || typeof tags !== 'object' || Array.isArray(tags)) return undefined
+  const count = Object.keys(tags).length
+  return count > maxTags ? { path: ['tags'], reason: `must NOT have more than ${maxTags} tags (it has ${count}; the limit is BPKIT_MAX_TAGS)` } : undefined
 }
 
 const partNames: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' }

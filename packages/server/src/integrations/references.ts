@@ -41,7 +41,7 @@ export async function resolveImplementedInterfaces(
     const definition = parseJson<InterfaceDefinition>(target.definition, {} as InterfaceDefinition)
     for (const field of mappingFields) {
       for (const key of Object.keys(entry[field] ?? {})) {
-        if (!(key in (definition[field] ?? {}))) {
+        if (!Object.hasOwn(definition[field] ?? {}, key)) {
           throw invalidPayload(`"interfaces.${alias}.${field}.${key}": interface ${target.name}@${target.version} has no such ${field.slice(0, -1)}`)
         }
       }
@@ -67,7 +67,7 @@ export function checkInterfaceMappings(definition: IntegrationDefinition): void 
   for (const [alias, implemented] of Object.entries(definition.interfaces)) {
     for (const field of mappingFields) {
       for (const [key, { name }] of Object.entries(implemented[field] ?? {})) {
-        if (!(name in (definition[field] ?? {}))) {
+        if (!Object.hasOwn(definition[field] ?? {}, name)) {
           throw invalidPayload(`"interfaces.${alias}.${field}.${key}.name": the integration has no ${field.slice(0, -1)} "${name}"`)
         }
       }

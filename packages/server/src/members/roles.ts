@@ -264,3 +264,29 @@ export const isRestricted = (operation: string): boolean => permissionRoles[perm
 /** Operations whose path names the workspace they act on (`/v1/admin/workspaces/{id}/...`) rather than `x-workspace-id`. */
 export const actsOnPathWorkspace = (operation: string): boolean =>
   (publicOperations as Record<string, { path: string }>)[operation]?.path.startsWith('/v1/admin/workspaces/{id}') ?? false
+
+/**
+ * What only workspace members (personal access tokens) may call: the workspace's members, preferences and
+ * audit trail, and usage that covers its other bots. A bot API key reads and changes its own bot only; an
+ * integration key acts for the bots installing it. Both get 403 here whatever the handler would do.
+ */
+export const MEMBERS_ONLY: ReadonlySet<string> = new Set<PublicOperationName>([
+  'listWorkspaceMembers',
+  'getWorkspaceMember',
+  'createWorkspaceMember',
+  'updateWorkspaceMember',
+  'deleteWorkspaceMember',
+  'getWorkspacePreference',
+  'setWorkspacePreference',
+  'getAuditRecords',
+  'breakDownWorkspaceUsageByBot',
+  'listWorkspaceUsages',
+  'getAllWorkspaceQuotaCompletion',
+])
+
+/** Throws 403 Forbidden when a bot or integration key calls an operation that is for members only. */
+export function assertKeyMayCall(principalKind: 'bot' | 'integration', operation: string): void {
+  if (!MEMBERS_ONLY.has(operation)) return
+  const key = principalKind === 'bot' ? 'A bot API key' : 'An integration API key'
+  throw forbidden(`${key} may not call "${operation}": it is for workspace members, with a personal access token`)
+}

@@ -36,17 +36,22 @@ const botRow = prepared<{ id: string }, { id: string; workspaceId: string; data:
   db.selectFrom('bots').select(['id', 'workspaceId', 'data', 'updatedAt']).where('id', '=', p.id),
 )
 
+type Installed = NonNullable<BotData['integrations']>[string]
+
+/** The runtime's view of one entry of a bot's `integrations`. */
+export const asInstallation = (alias: string, entry: Installed): Installation => ({
+  alias,
+  integrationId: entry.id,
+  name: entry.name,
+  enabled: entry.enabled !== false,
+  configuration: entry.configuration ?? {},
+  configurationType: entry.configurationType ?? null,
+  webhookId: entry.webhookId,
+})
+
 function toRuntime(row: { id: string; workspaceId: string; data: string }): BotRuntime {
   const data = readData(row)
-  const installations = Object.entries(data.integrations ?? {}).map(([alias, entry]) => ({
-    alias,
-    integrationId: entry.id,
-    name: entry.name,
-    enabled: entry.enabled !== false,
-    configuration: entry.configuration ?? {},
-    configurationType: entry.configurationType ?? null,
-    webhookId: entry.webhookId,
-  }))
+  const installations = Object.entries(data.integrations ?? {}).map(([alias, entry]) => asInstallation(alias, entry))
   return {
     botId: row.id,
     workspaceId: row.workspaceId,

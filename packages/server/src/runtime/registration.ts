@@ -1,22 +1,12 @@
 import type { RequestContext } from '../context.js'
 import type { Bot } from '../admin/bot-model.js'
 import type { Db } from '../store/store.js'
-import type { Installation } from './bot-runtime.js'
+import { asInstallation } from './bot-runtime.js'
 import { answerMessage } from './transport.js'
 
 type Installed = Bot['integrations'][string]
 type Installs = Record<string, Installed>
 type Status = Pick<Installed, 'status' | 'statusReason'>
-
-const asInstallation = (alias: string, entry: Installed): Installation => ({
-  alias,
-  integrationId: entry.id,
-  name: entry.name,
-  enabled: entry.enabled !== false,
-  configuration: entry.configuration ?? {},
-  configurationType: entry.configurationType ?? null,
-  webhookId: entry.webhookId,
-})
 
 const isLive = (entry: Installed | undefined) => !!entry && entry.enabled !== false
 

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import { balanced } from './conditions.js'
 import type { DialectName } from './store.js'
 
 /**
@@ -15,12 +16,11 @@ export function jsonText(dialect: DialectName, column: string, key: string): Raw
 
 /** A condition that the JSON object in `column` holds every key/value pair of `tags`. */
 export function hasTags(dialect: DialectName, column: string, tags: Record<string, string>): RawBuilder<boolean> {
-  const entries = Object.entries(tags)
-  if (!entries.length) return sql<boolean>`1 = 1`
-  return sql<boolean>`(${sql.join(
-    entries.map(([k, v]) => sql`${jsonText(dialect, column, k)} = ${v}`),
-    sql` and `,
-  )})`
+  return balanced(
+    Object.entries(tags).map(([k, v]) => sql<boolean>`${jsonText(dialect, column, k)} = ${v}`),
+    'AND',
+    sql<boolean>`1 = 1`,
+  )
 }
 
 /** Parses a JSON text column, tolerating NULL. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { ApiError } from '../errors.js'
+import { balanced } from '../store/conditions.js'
 import { scalarKind, type Path, type ScalarKind, type Sql, type TablesDialect } from './dialect.js'
 import type { Column } from './schema.js'
 
@@ -25,8 +26,7 @@ const KEY_SEGMENT = /^(?!\d+$)[^."\\]{1,100}$/
 
 /** Resolves `name` or `column.key.key` against the table's columns, or says what is wrong with it. */
 export function resolveField(name: string, columns: ReadonlyMap<string, Column>, where: string): Field {
-  const system = systemFields[name]
-  if (system) return { system: true, name: name as 'id', kind: system }
+  if (Object.hasOwn(systemFields, name)) return { system: true, name: name as 'id', kind: systemFields[name]! }
   const [head = '', ...sub] = name.split('.')
   const column = columns.get(head)
   if (!column) throw invalidQuery(`${where}: unknown column ${JSON.stringify(head)}`)
@@ -47,8 +47,8 @@ const kindOfValue = (v: Scalar): ScalarKind => typeof v as ScalarKind
 const TRUE = sql<boolean>`(1 = 1)`
 const FALSE = sql<boolean>`(1 = 0)`
 const not = (c: Sql<boolean>) => sql<boolean>`(NOT ${c})`
-const and = (cs: Sql<boolean>[]) => (cs.length === 0 ? TRUE : cs.length === 1 ? cs[0]! : sql<boolean>`(${sql.join(cs, sql` AND `)})`)
-const or = (cs: Sql<boolean>[]) => (cs.length === 0 ? FALSE : cs.length === 1 ? cs[0]! : sql<boolean>`(${sql.join(cs, sql` OR `)})`)
+const and = (cs: Sql<boolean>[]) => balanced(cs, 'AND', TRUE)
+const or = (cs: Sql<boolean>[]) => balanced(cs, 'OR', FALSE)
 
 const MAX_DEPTH = 32
 const MAX_CONDITIONS = 500

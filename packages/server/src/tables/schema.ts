@@ -52,7 +52,7 @@ export function normalizeSchema(input: Record<string, any>): TableSchema {
   if (names.length > MAX_COLUMNS) throw invalidPayload(`"schema" has ${names.length} columns; a table has at most ${MAX_COLUMNS}`)
   const required: string[] = isJsonSchema && Array.isArray(input.required) ? input.required : []
   for (const name of required) {
-    if (typeof name !== 'string' || !(name in properties)) throw invalidPayload(`"schema.required" names ${JSON.stringify(name)}, which is not a column`)
+    if (typeof name !== 'string' || !Object.hasOwn(properties, name)) throw invalidPayload(`"schema.required" names ${JSON.stringify(name)}, which is not a column`)
   }
   const normalized: Record<string, Property> = {}
   names.forEach((name, index) => {
@@ -142,7 +142,7 @@ export function validateRows(schema: TableSchema, rows: Record<string, unknown>[
   const data = rows.map((row, index) => {
     const kept: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(row)) {
-      if (key in schema.properties) kept[key] = value
+      if (Object.hasOwn(schema.properties, key)) kept[key] = value
       else if (!RESERVED_NAMES.has(key)) ignored.add(key)
     }
     if (!validate(kept)) {

@@ -12,6 +12,11 @@ import { checkColumnName, checkTableName, columnsOf, normalizeSchema, validateRo
 import { searchText } from './search.js'
 import { copyRows, createRowsTable, indexSpecs, rowsTableOf, syncIndexes } from './storage.js'
 
+/** A factor multiplies a row's 4 KB: a whole number (the store keeps it as an integer). */
+function checkFactor(factor: number | undefined): void {
+  if (factor !== undefined && !Number.isInteger(factor)) throw invalidPayload(`"factor" must be a whole number, got ${factor}`)
+}
+
 type TableOptions = { name: string; schema: Record<string, any>; factor?: number; frozen?: boolean; keyColumn?: string | null; tags?: Record<string, string>; isComputeEnabled?: boolean }
 
 function refuseCompute(isComputeEnabled: boolean | undefined) {
@@ -38,6 +43,7 @@ const rowCount = async (db: Db, table: LoadedTable) =>
  */
 async function insertTable(trx: Db, dialect: TablesDialect, botId: string, options: TableOptions, now: string, ifAbsent = false): Promise<boolean> {
   refuseCompute(options.isComputeEnabled)
+  checkFactor(options.factor)
   const schema = normalizeSchema(options.schema)
   const columns = columnsOf(schema)
   const keyColumn = checkKeyColumn(options.keyColumn, columns)
@@ -167,6 +173,7 @@ export const tableHandlers: PublicHandlers = {
           checkTableName(input.name!)
           if (await botTables(trx, botId).where('name', '=', input.name!).executeTakeFirst()) throw tableExists(input.name!)
         }
+        checkFactor(input.factor)
         if (input.factor !== undefined && input.factor < Number(table.row.factor)) {
           throw invalidPayload(`"factor" can only grow: table "${table.row.name}" has factor ${table.row.factor}`)
         }
