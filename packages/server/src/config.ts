@@ -19,6 +19,11 @@ export type ServerOptions = {
   publicUrl?: string
   /** The personal access token created on first start (`BPKIT_ADMIN_TOKEN`); random when unset. */
   adminToken?: string
+  /**
+   * The handle the first account's workspace gets when it has none (`BPKIT_WORKSPACE_HANDLE`), so that the
+   * official CLI can deploy integrations (`<handle>/<name>`) without asking for one. Default `local`.
+   */
+  workspaceHandle?: string
   /** pino level: fatal, error, warn, info, debug, trace or silent. Default info (`BPKIT_LOG_LEVEL`). */
   logLevel?: string
   /** Largest JSON request body in bytes. Default 5 MiB (`BPKIT_BODY_LIMIT`). */
@@ -106,6 +111,16 @@ const jsonObjectFrom = (value: string | undefined, name: string): Record<string,
   throw new Error(`${name} must be a JSON object, got ${JSON.stringify(value)}`)
 }
 
+/** The handle pattern of `updateWorkspace` and `checkHandleAvailability`. */
+export const WORKSPACE_HANDLE_PATTERN = /^[0-9a-z][a-z0-9-_]+[0-9a-z]$/
+
+const checkedHandle = (handle: string): string => {
+  if (!WORKSPACE_HANDLE_PATTERN.test(handle) || handle.length > 50) {
+    throw new Error(`BPKIT_WORKSPACE_HANDLE must be lower-case letters, digits, "-" and "_" (3 to 50, starting and ending with a letter or digit), got ${JSON.stringify(handle)}`)
+  }
+  return handle
+}
+
 /** Options win over `BPKIT_*` environment variables, which win over the defaults. An empty variable is unset. */
 export function resolveConfig(options: ServerOptions = {}, processEnv: Env = process.env): ServerConfig {
   const env = Object.fromEntries(Object.entries(processEnv).filter(([, value]) => value !== '')) as Env
@@ -119,6 +134,7 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     postgresSchema: options.postgresSchema,
     publicUrl: (options.publicUrl ?? env.BPKIT_PUBLIC_URL)?.replace(/\/+$/, ''),
     adminToken: options.adminToken ?? env.BPKIT_ADMIN_TOKEN,
+    workspaceHandle: checkedHandle(options.workspaceHandle ?? env.BPKIT_WORKSPACE_HANDLE ?? 'local'),
     logLevel: options.logLevel ?? env.BPKIT_LOG_LEVEL ?? 'info',
     bodyLimit: options.bodyLimit ?? numberFrom(env.BPKIT_BODY_LIMIT, 'BPKIT_BODY_LIMIT') ?? 5 * 1024 * 1024,
     headerLimit: options.headerLimit ?? numberFrom(env.BPKIT_HEADER_LIMIT, 'BPKIT_HEADER_LIMIT') ?? 16 * 1024,

@@ -53,7 +53,7 @@ async function serve(dataDir: string, env: Record<string, string> = {}): Promise
 const parseExports = (text: string) =>
   Object.fromEntries([...text.matchAll(/^export (BP_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!])) as Record<string, string>
 
-const exportBlock = (text: string) => text.match(/^export BP_API_URL=.*\nexport BP_TOKEN=.*\nexport BP_WORKSPACE_ID=.*\nexport BP_BOT_ID=.*\nexport BP_WEBHOOK_URL=.*$/m)?.[0]
+const exportBlock = (text: string) => text.match(/^export BP_API_URL=.*\nexport BP_TOKEN=.*\nexport BP_WORKSPACE_ID=.*\nexport BP_BOT_ID=.*\nexport BP_WORKSPACE_HANDLE=.*\nexport BP_WEBHOOK_URL=.*$/m)?.[0]
 
 /** A client configured only from the printed `BP_*` variables, as after `eval "$(bpkit env)"`. */
 const clientFromEnv = (env: Record<string, string>) =>
@@ -86,6 +86,7 @@ describe('bpkit serve and bpkit env', () => {
     assert.match(env.BP_WORKSPACE_ID!, /^wkspace_/)
     assert.match(env.BP_BOT_ID!, /^bot_/)
     assert.equal(env.BP_WEBHOOK_URL, `${env.BP_API_URL}/webhooks`)
+    assert.equal(env.BP_WORKSPACE_HANDLE, 'local', 'the first workspace has a handle, so `bp deploy -y` of an integration needs no prompt')
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
     assert.notEqual(server.url, 'http://127.0.0.1:0', 'the real port, not 0')
 

@@ -169,6 +169,19 @@ describeEachStore('integrations', ({ server }) => {
     await expectApiError(client().listIntegrations({ nextToken: 'garbage' }), { code: 400, type: 'InvalidPayload', message: /nextToken/ })
   })
 
+  it('lists every version of one name in one answer without nextToken (bp deploy 0.8.x would call again forever)', async () => {
+    const name = uniqueName('many')
+    const versions = Array.from({ length: 23 }, (_, i) => `0.${i}.0`)
+    for (const version of versions) await client().createIntegration({ name, version })
+    const all = await client().listIntegrations({ name })
+    assert.equal(all.meta.nextToken, undefined)
+    assert.deepEqual(all.integrations.map((i) => i.version).sort(), versions.slice().sort())
+    // Asked for pages, it pages.
+    const page = await client().listIntegrations({ name, limit: 5 })
+    assert.equal(page.integrations.length, 5)
+    assert.ok(page.meta.nextToken)
+  })
+
   it('refuses to delete an integration while a bot installs it, then deletes it with its keys', async () => {
     const { integration } = await client().createIntegration({ name: uniqueName('del'), version: '1.0.0' })
     const botId = await insertBotInstalling(server(), server().workspaceId, { integrations: { crm: integration.id } })

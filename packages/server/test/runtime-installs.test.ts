@@ -137,6 +137,32 @@ describeEachStore(
       assert.deepEqual(again.bot.integrations[name]!.configuration, { changed: true })
       assert.equal(Object.keys(again.bot.integrations).filter((alias) => again.bot.integrations[alias]!.id === integration.id).length, 1)
     })
+
+    it('a second bp deploy (0.8.x: the id keyed, getBot\'s alias nulled) keeps the installation and its webhook; the alias alone nulled removes it', async () => {
+      const name = `redeploy-${Date.now()}`
+      const { integration } = await chat.admin.createIntegration({ name, version: '0.1.0', dev: true, url: integrationHandler.url } as never)
+      const first = await chat.admin.updateBot({ id: chat.botId, integrations: { [integration.id]: { enabled: true, configuration: {} } } } as never)
+      const installed = first.bot.integrations[name]!
+      const unregistersBefore = integrationHandler.operations('unregister').length
+      // The CLI's prepareUpdateBotBody: setNullOnMissingValues(local keyed by id, remote keyed by alias).
+      const second = await chat.admin.updateBot({ id: chat.botId, integrations: { [integration.id]: { enabled: true, configuration: { again: 1 } }, [name]: null } } as never)
+      const kept = second.bot.integrations[name]
+      assert.ok(kept, 'still installed')
+      assert.equal(kept.id, integration.id)
+      assert.equal(kept.webhookId, installed.webhookId, 'the same webhook URL')
+      assert.deepEqual(kept.configuration, { again: 1 })
+      assert.equal(integrationHandler.operations('unregister').length, unregistersBefore, 'no unregister')
+
+      // A new version of the same name, deployed the same way, replaces the old one under the alias.
+      const { integration: next } = await chat.admin.createIntegration({ name, version: '0.2.0', dev: true, url: integrationHandler.url } as never)
+      const upgraded = await chat.admin.updateBot({ id: chat.botId, integrations: { [next.id]: { enabled: true, configuration: {} }, [name]: null } } as never)
+      assert.equal(upgraded.bot.integrations[name]?.id, next.id)
+      assert.equal(upgraded.bot.integrations[name]?.version, '0.2.0')
+
+      // The integration gone from the bot's definition: the CLI sends only the alias, nulled.
+      const removed = await chat.admin.updateBot({ id: chat.botId, integrations: { [name]: null } } as never)
+      assert.equal(removed.bot.integrations[name], undefined)
+    })
   },
   fast,
 )

@@ -5,7 +5,7 @@ import type { Command } from './command.js'
 
 const help = `Usage: bpkit env [--data-dir <dir>]
 
-Prints the export lines (BP_API_URL, BP_TOKEN, BP_WORKSPACE_ID, BP_BOT_ID, BP_WEBHOOK_URL) of the server's first account,
+Prints the export lines (BP_API_URL, BP_TOKEN, BP_WORKSPACE_ID, BP_BOT_ID, BP_WORKSPACE_HANDLE, BP_WEBHOOK_URL) of the server's first account,
 so that \`eval "$(npx bpkit env)"\` lets \`new Client()\` work with no arguments.
 `
 

@@ -134,10 +134,17 @@ export async function applyInstalls(
 ): Promise<Installs> {
   const integrations = { ...current.integrations }
   const keyedByAlias = ctx.header('x-multiple-integrations') === 'true'
+  const entries: { key: string; entry: IntegrationPatch | null; alias: string }[] = []
   for (const [key, entry] of Object.entries(patch.integrations ?? {})) {
-    const alias = keyedByAlias || entry?.integrationId ? key : await aliasOfKey(ctx, key, integrations)
-    if (entry === null) delete integrations[alias]
-    else integrations[alias] = await installIntegration(ctx, bot, alias, { ...entry, integrationId: entry.integrationId ?? (alias === key ? undefined : key) }, current.integrations[alias], now)
+    entries.push({ key, entry, alias: keyedByAlias || entry?.integrationId ? key : await aliasOfKey(ctx, key, integrations) })
+  }
+  // The official CLI 0.8.x keys its integrations by id but nulls every key of getBot's answer it did not send,
+  // which are aliases: `{ "<id>": {…}, "<alias>": null }` restates the installation, it does not remove it.
+  const restated = new Set(keyedByAlias ? [] : entries.filter((e) => e.entry !== null && e.alias !== e.key).map((e) => e.alias))
+  for (const { key, entry, alias } of entries) {
+    if (entry === null) {
+      if (!restated.has(alias)) delete integrations[alias]
+    } else integrations[alias] = await installIntegration(ctx, bot, alias, { ...entry, integrationId: entry.integrationId ?? (alias === key ? undefined : key) }, current.integrations[alias], now)
   }
   const plugins = { ...current.plugins }
   for (const [alias, entry] of Object.entries(patch.plugins ?? {})) {

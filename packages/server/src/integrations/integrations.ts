@@ -160,7 +160,18 @@ export const integrationHandlers: PublicHandlers = {
     // An integration key lists the versions of its own integration.
     const actingName = await actingIntegrationName(ctx)
     if (actingName !== undefined && input.name !== undefined && input.name !== actingName) return { integrations: [], meta: {} }
-    const page = await listPackages(ctx.db, { ...input, name: actingName ?? input.name, kind: 'integration', scope: { workspaceId }, ids })
+    const filter = { ...input, name: actingName ?? input.name, kind: 'integration' as const, scope: { workspaceId }, ids }
+    const page = await listPackages(ctx.db, filter)
+    // The versions of one name come in one answer: the official CLI (0.8.x) lists them with `{ name }` alone
+    // and calls again without the nextToken while the answer has one, so a second page would make it loop.
+    if (filter.name !== undefined && input.limit === undefined && input.nextToken === undefined) {
+      for (let next = page.nextToken; next !== undefined; ) {
+        const more = await listPackages(ctx.db, { ...filter, nextToken: next })
+        page.rows.push(...more.rows)
+        next = more.nextToken
+      }
+      page.nextToken = undefined
+    }
     const integrations = page.rows.map((r) => ({ ...toIntegrationSummary(r, publicUrl(ctx)), matchedOn: matchedOn(r, input.search) }))
     return { integrations, meta: page.nextToken ? { nextToken: page.nextToken } : {} }
   },
