@@ -8,11 +8,16 @@ import { WorkspaceNav } from './workspace-nav.js'
 export default function Bots({ workspaceId }: { workspaceId: string }) {
   const client = api({ workspaceId })
   const role = useRole(workspaceId)
-  const list = usePaged(async (nextToken) => {
+  // The API lists production bots, or with `dev: true` only dev bots: both are shown.
+  const prod = usePaged(async (nextToken) => {
     const r = await client.listBots({ nextToken })
     return { items: r.bots, nextToken: r.meta.nextToken }
   }, [workspaceId])
-  useLive({ workspaceId }, { bot: () => list.reload() })
+  const dev = usePaged(async (nextToken) => {
+    const r = await client.listBots({ nextToken, dev: true })
+    return { items: r.bots, nextToken: r.meta.nextToken }
+  }, [workspaceId])
+  useLive({ workspaceId }, { bot: () => (prod.reload(), dev.reload()) })
   const [name, setName] = useState('')
   const create = useAction()
   return (
@@ -30,7 +35,7 @@ export default function Bots({ workspaceId }: { workspaceId: string }) {
                 void create.run(async () => {
                   await client.createBot({ name: name || undefined } as never)
                   setName('')
-                  list.reload()
+                  prod.reload()
                 })
               }}
             >
@@ -44,24 +49,37 @@ export default function Bots({ workspaceId }: { workspaceId: string }) {
           )
         }
       >
-        <ErrorNote error={list.error ?? create.error} />
-        <Grid label="Bots" head={['Name', 'Id', 'Dev', 'Updated']}>
-          {list.items.map((b) => (
-            <tr key={b.id}>
-              <td>
-                <a href={`/w/${workspaceId}/bots/${b.id}`}>{b.name || '(unnamed)'}</a>
-              </td>
-              <td class="mono small">{b.id}</td>
-              <td>{(b as { dev?: boolean }).dev ? 'dev' : ''}</td>
-              <td>
-                <Time value={b.updatedAt} />
-              </td>
-            </tr>
-          ))}
-        </Grid>
-        <Empty when={!list.loading && !list.items.length}>No bot yet.</Empty>
-        <More list={list} />
+        <ErrorNote error={create.error} />
+        <BotList workspaceId={workspaceId} list={prod} label="Bots" />
+      </Section>
+      <Section title="Dev bots">
+        <BotList workspaceId={workspaceId} list={dev} label="Dev bots" />
       </Section>
     </main>
+  )
+}
+
+type BotRow = { id: string; name: string; updatedAt: string }
+
+function BotList({ workspaceId, list, label }: { workspaceId: string; label: string; list: { items: BotRow[]; error?: string; loading: boolean; nextToken?: string; more: () => void } }) {
+  return (
+    <>
+      <ErrorNote error={list.error} />
+      <Grid label={label} head={['Name', 'Id', 'Updated']}>
+        {list.items.map((b) => (
+          <tr key={b.id}>
+            <td>
+              <a href={`/w/${workspaceId}/bots/${b.id}`}>{b.name || '(unnamed)'}</a>
+            </td>
+            <td class="mono small">{b.id}</td>
+            <td>
+              <Time value={b.updatedAt} />
+            </td>
+          </tr>
+        ))}
+      </Grid>
+      <Empty when={!list.loading && !list.items.length}>None.</Empty>
+      <More list={list} />
+    </>
   )
 }
