@@ -1,4 +1,7 @@
-import { join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { isPostgresUrl } from './store/store.js'
 
 export type ServerOptions = {
@@ -43,10 +46,23 @@ export type ServerOptions = {
   deliveryPollMs?: number
   /** Usage quotas, usage type → limit (see the README's "Usage and quotas"). Default none: unlimited (`BPKIT_QUOTAS`, a JSON object). */
   quotas?: Record<string, number>
+  /**
+   * The dashboard's built files, served at `/` (with `index.html` for every other page path) when the folder
+   * exists. Default: `packages/dashboard/dist` next to this package, or the installed `@bpkit/dashboard`'s
+   * `dist` (`BPKIT_DASHBOARD_DIR`).
+   */
+  dashboardDir?: string
+  /** Days a dashboard session lasts after sign-in. Default 30 (`BPKIT_SESSION_DAYS`). */
+  sessionDays?: number
+  /** How often the live stream (`GET /live`) polls the store for changes, in ms. Default 250 (`BPKIT_LIVE_POLL_MS`). */
+  livePollMs?: number
 }
 
-export type ServerConfig = Required<Omit<ServerOptions, 'publicUrl' | 'adminToken' | 'postgresSchema'>> &
-  Pick<ServerOptions, 'publicUrl' | 'adminToken' | 'postgresSchema'>
+export type ServerConfig = Required<Omit<ServerOptions, 'publicUrl' | 'adminToken' | 'postgresSchema' | 'dashboardDir'>> &
+  Pick<ServerOptions, 'publicUrl' | 'adminToken' | 'postgresSchema'> & {
+    /** The dashboard's folder, when one was found. */
+    dashboardDir: string | undefined
+  }
 
 type Env = Record<string, string | undefined>
 
@@ -99,5 +115,26 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     deliveryConcurrency: options.deliveryConcurrency ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY, 'BPKIT_DELIVERY_CONCURRENCY') ?? 64,
     deliveryConcurrencyPerBot: options.deliveryConcurrencyPerBot ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY_PER_BOT, 'BPKIT_DELIVERY_CONCURRENCY_PER_BOT') ?? 8,
     deliveryPollMs: options.deliveryPollMs ?? positiveFrom(env.BPKIT_DELIVERY_POLL_MS, 'BPKIT_DELIVERY_POLL_MS') ?? 250,
+    dashboardDir: dashboardDirOf(options.dashboardDir ?? env.BPKIT_DASHBOARD_DIR),
+    sessionDays: options.sessionDays ?? positiveFrom(env.BPKIT_SESSION_DAYS, 'BPKIT_SESSION_DAYS') ?? 30,
+    livePollMs: options.livePollMs ?? positiveFrom(env.BPKIT_LIVE_POLL_MS, 'BPKIT_LIVE_POLL_MS') ?? 250,
   }
+}
+
+/** This module's file, in the ESM and the CommonJS build alike. */
+const here = (): string => (typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url))
+
+/**
+ * The dashboard folder: the one given (used when it exists), else the monorepo's `packages/dashboard/dist`
+ * (from this package's `dist`), else an installed `@bpkit/dashboard`'s `dist`; undefined when none exists.
+ */
+function dashboardDirOf(given: string | undefined): string | undefined {
+  if (given !== undefined) return existsSync(resolve(given)) ? resolve(given) : undefined
+  const candidates = [resolve(dirname(here()), '../../dashboard/dist')]
+  try {
+    candidates.push(join(dirname(createRequire(here()).resolve('@bpkit/dashboard/package.json')), 'dist'))
+  } catch {
+    // not installed
+  }
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')))
 }

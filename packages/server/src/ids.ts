@@ -98,6 +98,7 @@ export const idPrefixes = {
   actionRun: 'arun',
   delivery: 'dlvr',
   deliveryAttempt: 'datt',
+  session: 'sess',
 } as const
 
 export type IdKind = keyof typeof idPrefixes

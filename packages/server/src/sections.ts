@@ -9,6 +9,7 @@ import { botsSection } from './bots/index.js'
 import { usageSection } from './usage/index.js'
 import { membersSection } from './members/index.js'
 import { runtimeSection } from './runtime/index.js'
+import { webSection } from './web/index.js'
 
 /** Every section the server answers with. An operation no section handles answers MethodNotFound. */
-export const sections: Section[] = [chatSection, tablesSection, adminSection, integrationsSection, billingSection, filesSection, membersSection, botsSection, usageSection, runtimeSection]
+export const sections: Section[] = [chatSection, tablesSection, adminSection, integrationsSection, billingSection, filesSection, membersSection, botsSection, usageSection, runtimeSection, webSection]

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { Authenticator } from './auth/principal.js'
-import { bootstrap, exportLines, type Credentials } from './bootstrap.js'
+import { ADMIN_EMAIL, bootstrap, exportLines, type Credentials } from './bootstrap.js'
+import { createSignInLink, type SignInLink } from './web/codes.js'
 import { systemClock } from './clock.js'
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js'
 import type { Services } from './context.js'
@@ -38,7 +39,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     clock: systemClock,
     config,
-    auth: new Authenticator(store),
+    auth: new Authenticator(store, systemClock),
     botsDeleted: async (botIds) => {
       if (!botIds.length) return
       for (const section of sections) await section.onBotsDeleted?.(services, botIds)
@@ -71,6 +72,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const { credentials, created } = await bootstrap(services, config.publicUrl)
   if (created && config.printCredentials) {
     process.stdout.write(`bpkit created its first account. Point a client at it with:\n${exportLines(credentials)}\n`)
+    const link = await firstAccountSignInLink(services)
+    if (link) process.stdout.write(`Sign in to the dashboard (a one-time link, good for 10 minutes; \`bpkit open\` prints a fresh one):\n${link.url}\n`)
   }
 
   for (const section of sections) section.start?.(services)
@@ -97,6 +100,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await store.close()
       })()),
   }
+}
+
+/** A one-time sign-in link for the first account (what `bpkit serve` prints on first start). */
+async function firstAccountSignInLink(services: Services): Promise<SignInLink | undefined> {
+  const account = await services.store.db.selectFrom('accounts').select('id').where('email', '=', ADMIN_EMAIL).executeTakeFirst()
+  return account && createSignInLink(services, account.id, 'sign-in')
 }
 
 export type TestServer = Credentials & {

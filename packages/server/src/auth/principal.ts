@@ -1,6 +1,9 @@
 import type { Store } from '../store/store.js'
 import { forbidden, unauthorized } from '../errors.js'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Clock } from '../clock.js'
 import { hashToken, type TokenKind } from './tokens.js'
+import { checkCsrf, cookieValue, SESSION_COOKIE } from '../web/sessions.js'
 
 /** Who a request acts as, from its bearer token. */
 export type Principal =
@@ -17,7 +20,39 @@ const CACHE_TTL_MS = 5_000
 export class Authenticator {
   private cache = new Map<string, { principal: Principal; expires: number }>()
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = { now: () => new Date() },
+  ) {}
+
+  /**
+   * The principal of a request: its bearer token, else its dashboard session cookie (web/sessions.ts), which
+   * acts as the account's personal access token; a state-changing request by cookie needs the CSRF header.
+   */
+  async authenticateRequest(method: string, headers: IncomingHttpHeaders): Promise<Principal> {
+    if (headers.authorization !== undefined) return this.authenticate(headers.authorization)
+    const secret = cookieValue(headers, SESSION_COOKIE)
+    if (!secret) return this.authenticate(undefined)
+    const principal = await this.session(secret)
+    checkCsrf(method, headers, secret)
+    return principal
+  }
+
+  private async session(secret: string): Promise<Principal> {
+    const hash = `session:${hashToken(secret)}`
+    const cached = this.cache.get(hash)
+    if (cached && cached.expires > Date.now()) return cached.principal
+    const row = await this.store.db
+      .selectFrom('webSessions')
+      .select(['id', 'accountId'])
+      .where('hash', '=', hashToken(secret))
+      .where('expiresAt', '>', this.clock.now().toISOString())
+      .executeTakeFirst()
+    if (!row) throw unauthorized('The session has ended or expired: sign in again')
+    const principal: Principal = { kind: 'account', accountId: row.accountId, tokenId: row.id }
+    this.cache.set(hash, { principal, expires: Date.now() + CACHE_TTL_MS })
+    return principal
+  }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim()

@@ -124,7 +124,7 @@ function registerOperations(
       }),
       onRequest: async (request, reply) => {
         reply.header('x-request-id', request.id)
-        const token = await services.auth.authenticate(request.headers.authorization)
+        const token = await services.auth.authenticateRequest(request.method, request.headers)
         const principal = await services.auth.actingAs(token, headerValue(request, 'x-integration-id'), headerValue(request, 'x-bot-id'))
         request.bpkitContext = new RequestContext(services, principal, request.headers, request.id, request.log, name)
       },

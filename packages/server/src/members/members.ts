@@ -29,7 +29,7 @@ async function accountByEmail(trx: Db, email: string, now: string): Promise<stri
 }
 
 /** E-mail addresses compare without case or surrounding spaces. */
-const normalizeEmail = (email: string) => email.trim().toLowerCase()
+export const normalizeEmail = (email: string) => email.trim().toLowerCase()
 
 /**
  * Workspace members and their roles. Listing needs any role; adding, changing and removing members need
