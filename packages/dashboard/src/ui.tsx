@@ -1,6 +1,6 @@
 /** Shared pieces of every page: paged lists, errors, JSON on demand, tables, time. */
-import type { ComponentChildren, JSX } from 'preact'
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
+import { cloneElement, type ComponentChildren, type JSX, type VNode } from 'preact'
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks'
 import { describeError } from './api.js'
 
 export type Page<T> = { items: T[]; nextToken?: string }
@@ -168,13 +168,14 @@ export function Grid({ head, children, label }: { head: string[]; children: Comp
 }
 
 /** A form field with its label. */
-export function Field({ label, children, hint }: { label: string; children: ComponentChildren; hint?: string }) {
+export function Field({ label, children, hint }: { label: string; children: VNode<any>; hint?: string }) {
+  const id = useId()
   return (
-    <label class="field">
-      <span>{label}</span>
-      {children}
+    <div class="field">
+      <label for={id}>{label}</label>
+      {cloneElement(children, { id })}
       {hint && <small class="muted">{hint}</small>}
-    </label>
+    </div>
   )
 }
 

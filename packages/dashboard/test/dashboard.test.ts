@@ -6,7 +6,7 @@
  * the main pages land in test/artifacts/.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { after, afterEach, before, describe, it } from 'node:test'
 import { Client } from '@bpkit/client'
 import type { Browser, Page } from 'playwright-core'
 import { botDefinition, integrationDefinition, startCollector, startFixture, type Collector, type RunningFixture } from '../../server/test/fixtures/runtime/harness.js'
@@ -49,7 +49,6 @@ describe('dashboard in Chromium', () => {
     } as never)
     assert.equal(installed.integrations.chat!.status, 'registered')
     webhookUrl = installed.integrations.chat!.webhookUrl
-    dash.setChatBridge({ alias: 'chat', integrationId: integration.id, webhookUrl })
 
     const asBot = new Client({ apiUrl: dash.api.url, token: botKey.value, botId, retry: false })
     await asBot.createTable({ name: 'PeopleTable', schema: { name: { type: 'string' }, age: { type: 'number' }, city: { type: 'string' } } } as never)
@@ -62,6 +61,10 @@ describe('dashboard in Chromium', () => {
         { name: 'Margaret', age: 33, city: 'Boston' },
       ],
     } as never)
+  })
+
+  afterEach(async (t) => {
+    if (process.env.BPKIT_DEBUG_SHOTS && page) await screenshot(page, `after-${t.name.slice(0, 20).replace(/\W+/g, '-')}`)
   })
 
   after(async () => {

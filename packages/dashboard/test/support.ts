@@ -7,7 +7,6 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { startTestServer, type TestServer } from '@bpkit/server'
-import { startShim, type ChatBridge } from './shim.js'
 
 export const dashboardDir = join(import.meta.dirname, '..', 'dist')
 export const artifacts = join(import.meta.dirname, 'artifacts')
@@ -43,46 +42,30 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
 
 export type Dashboard = {
   api: TestServer
-  /** Where the browser goes: the server itself, or the contract stand-in in front of it. */
+  /** Where the browser goes: the server itself serves the dashboard at `/`. */
   url: string
-  /** Whether the server serves WEB-CONTRACT.md itself (else test/shim.ts stands in). */
-  native: boolean
   /** A one-time sign-in link for the account of `token` (the first account's unless told). */
   signInLink(token?: string): Promise<string>
-  setChatBridge(bridge: ChatBridge): void
   close(): Promise<void>
 }
 
+/** A real bpkit test server serving packages/dashboard/dist (WEB-CONTRACT.md "Serving"). */
 export async function startDashboard(options: Parameters<typeof startTestServer>[0] = {}): Promise<Dashboard> {
-  const api = await startTestServer({ ...options, dashboardDir } as Parameters<typeof startTestServer>[0])
-  const probe = await fetch(`${api.url}/auth/session`)
-  const native = probe.status === 401
-  if (native) {
-    return {
-      api,
-      url: api.url,
-      native,
-      signInLink: async (token = api.token) => {
-        const r = await fetch(`${api.url}/auth/sign-in-links`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
-        if (!r.ok) throw new Error(`POST /auth/sign-in-links answered ${r.status}: ${await r.text()}`)
-        return ((await r.json()) as { url: string }).url
-      },
-      setChatBridge: () => undefined,
-      close: () => api.close(),
-    }
+  const api = await startTestServer({ ...options, dashboardDir })
+  const page = await fetch(`${api.url}/`)
+  if (!page.ok || !(await page.text()).includes('<div id="app">')) {
+    await api.close()
+    throw new Error(`the test server does not serve the dashboard at / (${page.status})`)
   }
-  let bridge: ChatBridge | undefined
-  const shim = await startShim(api, dashboardDir, () => bridge)
   return {
     api,
-    url: shim.url,
-    native,
-    signInLink: async (token = api.token) => shim.signInLink(token),
-    setChatBridge: (b) => void (bridge = b),
-    close: async () => {
-      await shim.close()
-      await api.close()
+    url: api.url,
+    signInLink: async (token = api.token) => {
+      const r = await fetch(`${api.url}/auth/sign-in-links`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+      if (!r.ok) throw new Error(`POST /auth/sign-in-links answered ${r.status}: ${await r.text()}`)
+      return ((await r.json()) as { url: string }).url
     },
+    close: () => api.close(),
   }
 }
 

@@ -23,10 +23,9 @@ export default function Events({ workspaceId, botId, role }: BotPageProps) {
     { botId },
     {
       event: ({ event }: { event: Ev }) => {
-        if ((status && event.status !== status) || (type && event.type !== type)) {
-          list.setItems((old) => old.filter((e) => e.id !== event.id))
-          return
-        }
+        // A shown event keeps its row when its status changes (redelivered, say); a new one joins if it matches.
+        const shown = list.items.some((e) => e.id === event.id)
+        if (!shown && ((status && event.status !== status) || (type && event.type !== type))) return
         list.upsert(event)
       },
     },
@@ -114,9 +113,11 @@ export function Deliveries({ botId, eventId, mayRedeliver }: { botId: string; ev
 
 function DeliveryView({ delivery: d, mayRedeliver, onChange }: { delivery: Delivery; mayRedeliver: boolean; onChange: () => void }) {
   const action = useAction()
+  // The runtime counts attempts per round (a redelivery starts a new one); the log keeps them all.
+  const tries = Math.max(d.attempts, d.attemptsLog?.length ?? 0)
   const settled = d.status === 'delivered' || d.status === 'failed' || d.status === 'canceled'
   return (
-    <article class="delivery" data-delivery-id={d.id} data-status={d.status} data-attempts={d.attempts}>
+    <article class="delivery" data-delivery-id={d.id} data-status={d.status} data-attempts={tries}>
       <div class="row-head">
         <strong>
           {d.operation} → {d.target}
@@ -124,7 +125,7 @@ function DeliveryView({ delivery: d, mayRedeliver, onChange }: { delivery: Deliv
         </strong>
         <Status value={d.status} />
         <span data-testid="attempts">
-          {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
+          {tries} attempt{tries === 1 ? '' : 's'}
         </span>
         <Time value={d.updatedAt} />
         {mayRedeliver && (
