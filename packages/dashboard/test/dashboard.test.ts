@@ -63,8 +63,9 @@ describe('dashboard in Chromium', () => {
     } as never)
   })
 
+  // Where a test stopped: test/artifacts/after-<test>.png.
   afterEach(async (t) => {
-    if (process.env.BPKIT_DEBUG_SHOTS && page) await screenshot(page, `after-${t.name.slice(0, 20).replace(/\W+/g, '-')}`)
+    if (page && !page.isClosed()) await screenshot(page, `after-${t.name.slice(0, 24).replace(/\W+/g, '-')}`).catch(() => undefined)
   })
 
   after(async () => {
