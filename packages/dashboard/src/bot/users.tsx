@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api } from '../api.js'
+import { useLive } from '../live.js'
 import { setQuery, useLocation } from '../router.js'
 import type { BotPageProps } from '../pages/bot.js'
 import { Empty, ErrorNote, Field, Grid, Json, More, Section, Tags, Time, usePaged, valueOf } from '../ui.js'
@@ -14,6 +15,16 @@ export default function Users({ workspaceId, botId }: BotPageProps) {
     const r = await client.listUsers({ nextToken, tags: parseTags(tagText) } as never)
     return { items: r.users, nextToken: r.meta.nextToken }
   }, [botId, tagText])
+  // A user seen for the first time in a live message joins the list (when no tag filter is set).
+  useLive(
+    { botId },
+    {
+      message: ({ message }: { message: { userId: string } }) => {
+        if (tagText || list.items.some((u) => u.id === message.userId)) return
+        client.getUser({ id: message.userId }).then((r) => list.upsert(r.user), () => undefined)
+      },
+    },
+  )
   return (
     <Section
       title="Users"
