@@ -65,7 +65,19 @@ export default function Events({ workspaceId, botId, role }: BotPageProps) {
       </ul>
       <Empty when={!list.loading && !list.items.length}>No event.</Empty>
       <More list={list} />
+      <AllDeliveries botId={botId} mayRedeliver={can(role, 'develop')} />
     </Section>
+  )
+}
+
+/** Every delivery of the bot (messages to integrations too, which belong to no event), read when opened. */
+function AllDeliveries({ botId, mayRedeliver }: { botId: string; mayRedeliver: boolean }) {
+  const [open, setOpen] = useState(false)
+  return (
+    <details class="all-deliveries" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>All deliveries of this bot</summary>
+      {open && <Deliveries botId={botId} mayRedeliver={mayRedeliver} />}
+    </details>
   )
 }
 
@@ -105,7 +117,7 @@ export function Deliveries({ botId, eventId, mayRedeliver }: { botId: string; ev
       {list.items.map((d) => (
         <DeliveryView key={d.id} delivery={d} mayRedeliver={mayRedeliver} onChange={list.reload} />
       ))}
-      <Empty when={!list.loading && !list.items.length}>No delivery for this event.</Empty>
+      <Empty when={!list.loading && !list.items.length}>No delivery{eventId ? ' for this event' : ''}.</Empty>
       <More list={list} />
     </div>
   )
