@@ -137,3 +137,16 @@ export async function openLive(server: TestServer | string, query: string, auth:
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Runs `check` until it stops throwing (its value), or rethrows its last error after `timeoutMs`. */
+export async function until<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await check()
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await sleep(50)
+    }
+  }
+}

@@ -3,8 +3,10 @@ import { serveCommand } from './serve.js'
 import { envCommand } from './env.js'
 import { callCommand } from './call.js'
 import { genCommand } from './gen.js'
+import { openCommand } from './open.js'
+import { inviteCommand } from './invite.js'
 
-export const commands: Command[] = [serveCommand, envCommand, callCommand, genCommand]
+export const commands: Command[] = [serveCommand, envCommand, callCommand, genCommand, openCommand, inviteCommand]
 
 export function printHelp(): void {
   const width = Math.max(...commands.map((c) => c.name.length))

@@ -4,7 +4,9 @@ import type { Command } from './command.js'
 
 const help = `Usage: bpkit serve [options]
 
-Starts the Botpress API server. Flags win over BPKIT_* environment variables, which win over defaults.
+Starts the Botpress API server and its dashboard (at /). On first start it prints the first account's
+credentials and a one-time link that signs it in to the dashboard; \`bpkit open\` prints a fresh link later.
+Flags win over BPKIT_* environment variables, which win over defaults.
 
 Options:
   --port <n>          TCP port (BPKIT_PORT, default 3000)

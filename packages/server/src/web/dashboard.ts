@@ -20,7 +20,7 @@ export const isServerPath = (path: string) => SERVER_PREFIXES.some((prefix) => p
 export async function registerDashboard(app: FastifyInstance, services: Services): Promise<void> {
   const root = services.config.dashboardDir
   if (!root || !existsSync(join(root, 'index.html'))) return
-  await app.register(fastifyStatic, { root, serve: false })
+  await app.register(fastifyStatic, { root, serve: false, cacheControl: false })
   app.get('/*', async (request, reply) => {
     const path = decodeURIComponent(request.url.split('?')[0]!)
     if (isServerPath(path)) return reply.callNotFound()
