@@ -81,6 +81,8 @@ function safeJson(text: string): unknown {
 
 /** A message a person can read from any error the client or a bpkit route throws. */
 export function describeError(error: unknown): string {
+  if ((isApiError(error) && error.code === 401) || (error instanceof BpkitError && error.status === 401))
+    return 'Your session has ended: sign in again with a fresh link (bpkit open).'
   if (isApiError(error)) return `${error.type}: ${error.message}`
   if (error instanceof BpkitError) return `${error.type ? `${error.type}: ` : ''}${error.message}`
   return error instanceof Error ? error.message : String(error)

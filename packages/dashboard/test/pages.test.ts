@@ -79,6 +79,21 @@ describe('dashboard pages in Chromium', () => {
     assert.equal(await transcript.getAttribute('data-count'), '42')
   })
 
+  it('searches conversations by tag, newest first', async () => {
+    const { conversation } = await asBot.getConversation({ id: conversationId })
+    const [key, value] = Object.entries(conversation.tags).find(([k]) => k.startsWith('bpkit-chat:'))!
+    await page.goto(`${base}/conversations`)
+    const grid = page.getByRole('region', { name: 'Conversations' })
+    await grid.getByText(conversationId).waitFor()
+    await page.getByLabel('Tags').fill(`${key}=nobody`)
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.getByText('No conversation with these tags.').waitFor()
+    await page.getByLabel('Tags').fill(`${key}=${value}`)
+    await page.getByRole('button', { name: 'Search' }).click()
+    await grid.getByText(conversationId).waitFor()
+    assert.match(page.url(), /tags=/)
+  })
+
   it('lists files, previews text and images, and offers the download', async () => {
     await page.goto(`${base}/files`)
     const grid = page.getByRole('region', { name: 'Files' })
