@@ -141,6 +141,22 @@ describe('dashboard in Chromium', () => {
     )
   })
 
+  it('shows the failure in the logs (level and text filters) and as an issue', async () => {
+    await page.getByRole('link', { name: 'Logs' }).click()
+    await page.getByLabel('Level').selectOption('error')
+    await page.getByLabel('Contains').fill('failed')
+    const lines = page.getByRole('list', { name: 'Log lines' })
+    await lines.getByText(/delivery .* failed/).first().waitFor()
+    await page.getByLabel('Contains').fill('no line says this')
+    await page.getByText('No log line matches.').waitFor()
+    await page.getByLabel('Contains').fill('')
+    await lines.getByText(/delivery .* failed/).first().waitFor()
+    await screenshot(page, 'logs')
+    await page.getByRole('link', { name: 'Issues' }).click()
+    await page.getByRole('region', { name: 'Issues' }).getByText(/Delivering .* failed/).first().waitFor()
+    await screenshot(page, 'issues')
+  })
+
   it('filters a table with the filter language, and edits a row', async () => {
     await page.getByRole('link', { name: 'Tables' }).click()
     await page.getByRole('link', { name: 'PeopleTable' }).waitFor()

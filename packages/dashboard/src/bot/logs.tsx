@@ -1,5 +1,5 @@
 /** Logs: the last hour read through getBotLogs, then a live tail; level and text filters. */
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api } from '../api.js'
 import { useLive } from '../live.js'
 import type { BotPageProps } from '../pages/bot.js'
@@ -13,10 +13,17 @@ export default function Logs({ workspaceId, botId }: BotPageProps) {
   const [text, setText] = useState('')
   const [paused, setPaused] = useState(false)
   const [since] = useState(() => new Date(Date.now() - 24 * 3600_000).toISOString())
+  // The server filters what it reads (level, messageContains), so paging goes through matching lines only;
+  // live lines are filtered here. The text filter waits for typing to pause.
+  const [needleQuery, setNeedleQuery] = useState('')
+  useEffect(() => {
+    const t = setTimeout(() => setNeedleQuery(text.trim()), 300)
+    return () => clearTimeout(t)
+  }, [text])
   const list = usePaged(async (nextToken) => {
-    const r = await client.getBotLogs({ id: botId, timeStart: since, timeEnd: new Date(Date.now() + 60_000).toISOString(), nextToken })
+    const r = await client.getBotLogs({ id: botId, timeStart: since, timeEnd: new Date(Date.now() + 60_000).toISOString(), nextToken, level: level || undefined, messageContains: needleQuery || undefined })
     return { items: r.logs.map((l, i) => ({ ...l, id: `${l.timestamp}|${i}|${nextToken ?? ''}|${l.message.slice(0, 40)}` })), nextToken: r.nextToken }
-  }, [botId])
+  }, [botId, level, needleQuery])
   const live = useLive({ botId }, { log: ({ line }: { line: Omit<Line, 'id'> }) => !paused && list.upsert({ ...line, id: `live|${line.timestamp}|${Math.random()}` }) })
   const needle = text.toLowerCase()
   const shown = list.items
