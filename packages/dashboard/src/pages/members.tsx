@@ -6,10 +6,22 @@ import { WorkspaceNav } from './workspace-nav.js'
 
 const ROLES = ['viewer', 'billing', 'developer', 'manager', 'administrator', 'owner']
 
+/** As the server's role table (packages/server/src/members/roles.ts) grants them. */
+const ROLE_TABLE: [string, string][] = [
+  ['viewer', 'read the workspace and its bots: conversations, messages, events, logs, files, tables'],
+  ['billing', 'what a viewer may, and the workspace\'s billing'],
+  ['developer', 'what a viewer may, and build: bots and their data, files, tables, integrations, API keys'],
+  ['manager', 'what a developer may, and delete or transfer bots and integrations; add, change and remove members'],
+  ['administrator', 'what a manager may, billing, the workspace\'s settings and audit records; invitation links'],
+  ['owner', 'everything, deleting the workspace included'],
+]
+
 export default function Members({ workspaceId }: { workspaceId: string }) {
   const client = api({ workspaceId })
   const role = useRole(workspaceId)
   const admin = can(role, 'administer')
+  // Changing and removing members is the manager's (the server's role table); invitation links need an administrator.
+  const manage = can(role, 'manage')
   const list = usePaged(async (nextToken) => {
     const r = await client.listWorkspaceMembers({ nextToken })
     return { items: r.members, nextToken: r.meta.nextToken }
@@ -70,7 +82,7 @@ export default function Members({ workspaceId }: { workspaceId: string }) {
               <td>{m.email}</td>
               <td>{m.displayName ?? ''}</td>
               <td>
-                {admin && m.role !== 'owner' ? (
+                {manage && m.role !== 'owner' ? (
                   <select
                     aria-label={`Role of ${m.email}`}
                     value={m.role}
@@ -91,7 +103,7 @@ export default function Members({ workspaceId }: { workspaceId: string }) {
                 )}
               </td>
               <td>
-                {admin && m.role !== 'owner' && (
+                {manage && m.role !== 'owner' && (
                   <button
                     type="button"
                     class="danger"
@@ -112,6 +124,18 @@ export default function Members({ workspaceId }: { workspaceId: string }) {
         </Grid>
         <Empty when={!list.loading && !list.items.length}>No member.</Empty>
         <More list={list} />
+      </Section>
+      <Section title="What each role may do">
+        <Grid label="Roles" head={['Role', 'May']}>
+          {ROLE_TABLE.map(([r, what]) => (
+            <tr key={r}>
+              <td>
+                <strong>{r}</strong>
+              </td>
+              <td>{what}</td>
+            </tr>
+          ))}
+        </Grid>
       </Section>
     </main>
   )
