@@ -88,11 +88,16 @@ describeEachStore(
     })
 
     it('other message types go through as such', async () => {
+      const trace = (what: string) => process.env.BPKIT_TEST_TRACE && console.error(`chat test: ${what} ${new Date().toISOString()}`)
+      trace('start')
       const sent = await chat('messages', { type: 'choice', payload: { text: 'Pick', options: [{ label: 'A', value: 'a' }] } })
       assert.equal(sent.status, 200, JSON.stringify(sent.body))
       assert.equal(sent.body.message.type, 'choice')
+      trace('sent')
       await until(async () => {
+        trace('listing')
         const { messages } = await clientFor(server(), { botId }).listMessages({ conversationId: sent.body.conversationId })
+        trace(`listed ${JSON.stringify(messages.map((m) => m.payload))}`)
         assert.ok(messages.some((m) => m.payload.text === 'echo: [choice]'))
       }, 15_000)
     })

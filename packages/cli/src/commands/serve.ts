@@ -15,6 +15,7 @@ Options:
   --database <url>    SQLite path or postgres:// URL (BPKIT_DATABASE_URL, default <data-dir>/bpkit.sqlite)
   --public-url <url>  URL clients reach the server at (BPKIT_PUBLIC_URL)
   --log-level <lvl>   fatal|error|warn|info|debug|trace|silent (BPKIT_LOG_LEVEL, default info)
+  --dashboard-dir <d> the dashboard's built files, served at / (BPKIT_DASHBOARD_DIR, default packages/dashboard/dist)
   -h, --help          show this help
 `
 
@@ -31,6 +32,7 @@ export const serveCommand: Command = {
         database: { type: 'string' },
         'public-url': { type: 'string' },
         'log-level': { type: 'string' },
+        'dashboard-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -47,6 +49,7 @@ export const serveCommand: Command = {
       database: values.database,
       publicUrl: values['public-url'],
       logLevel: values['log-level'],
+      dashboardDir: values['dashboard-dir'],
       printCredentials: true,
     }
     const server = await startServer(options)

@@ -28,7 +28,8 @@ export function safeNext(next: unknown): string {
 /** `/auth/*`: sign-in links, sessions, sign-out and invitations. */
 export function registerAuthRoutes(app: FastifyInstance, services: Services): void {
   app.get('/auth/sign-in', async (request, reply) => {
-    reply.header('x-request-id', request.id)
+    // The code is spent here, but keep it out of the next page's Referer all the same.
+    reply.header('x-request-id', request.id).header('referrer-policy', 'no-referrer')
     const { code, next } = (request.query ?? {}) as Record<string, unknown>
     if (typeof code !== 'string' || !code) return refusalPage(reply, 'The link has no code.')
     const accountId = await redeemCode(services, code)

@@ -8,7 +8,7 @@ import type { Services } from '../context.js'
  * Paths that belong to the API and the server's own routes: a GET there that matches no route is the API's
  * 404, never the dashboard's page.
  */
-const SERVER_PREFIXES = ['/v1/', '/v2/', '/auth/', '/live', '/webhooks/', '/files/', '/_bpkit/', '/docs', '/healthz', '/api/']
+const SERVER_PREFIXES = ['/v1/', '/v2/', '/auth/', '/live/', '/webhooks/', '/files/', '/_bpkit/', '/healthz/']
 
 export const isServerPath = (path: string) => SERVER_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, '') || path.startsWith(prefix))
 

@@ -4,7 +4,7 @@ import { refreshChatUrls, registerChatRoutes } from './chat.js'
 import { sweepExpired } from './codes.js'
 import { registerDashboard } from './dashboard.js'
 import { registerDeliveryRoutes } from './deliveries.js'
-import { registerLiveRoutes } from './live.js'
+import { liveHubOf, registerLiveRoutes } from './live.js'
 
 /**
  * The web face's server side (../shared-web/WEB-CONTRACT.md): sign-in links and sessions, invitations, the live
@@ -23,4 +23,10 @@ export const webSection: Section = {
     refreshChatUrls(services).catch((err: unknown) => services.log?.warn({ err }, 'web: could not update the bpkit-chat url'))
   },
   sweep: sweepExpired,
+  // A write answered by this process reaches the live streams it serves without waiting for the next poll.
+  afterOperation({ ctx, status }) {
+    if (status < 400 && !READ_ONLY.test(ctx.operation)) liveHubOf(ctx.services).nudge()
+  },
 }
+
+const READ_ONLY = /^(get(?!OrCreate)|list|search|find|check|introspect|export)/

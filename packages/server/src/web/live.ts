@@ -96,16 +96,32 @@ class LiveHub {
     }
   }
 
+  private again = false
+
   private async tick(): Promise<void> {
-    if (this.polling) return
+    if (this.polling) {
+      this.again = true
+      return
+    }
     this.polling = true
     try {
-      for (const topic of [...this.topics.values()]) {
-        await topic.tick().catch((err: unknown) => this.services.log?.warn({ err }, 'live: poll failed'))
-      }
+      do {
+        this.again = false
+        for (const topic of [...this.topics.values()]) {
+          await topic.tick().catch((err: unknown) => this.services.log?.warn({ err }, 'live: poll failed'))
+        }
+      } while (this.again && this.topics.size)
     } finally {
       this.polling = false
     }
+  }
+
+  /**
+   * Polls at once: this process just answered a write. What other processes write is seen at the next regular
+   * poll; what this one writes reaches its streams without waiting for it.
+   */
+  nudge(): void {
+    if (this.topics.size) setImmediate(() => void this.tick())
   }
 
   track(stream: Stream): () => void {
