@@ -99,7 +99,9 @@ describeEachStore('bad input: routes, operations and the error envelope', ({ ser
   it('an unknown route is a 404 in the Botpress error envelope', async () => {
     assertErrorEnvelope(await raw(server(), 'GET', '/v1/chat/nothing-here'), 404, 'ResourceNotFound', /\/v1\/chat\/nothing-here/)
     assertErrorEnvelope(await raw(server(), 'PATCH', '/v1/admin/workspaces'), 404, 'ResourceNotFound')
-    assertErrorEnvelope(await raw(server(), 'GET', '/', { token: null }), 404, 'ResourceNotFound')
+    // `/` itself is the dashboard's page once packages/dashboard is built; below the API's prefixes nothing is.
+    assertErrorEnvelope(await raw(server(), 'GET', '/v1', { token: null }), 404, 'ResourceNotFound')
+    assertErrorEnvelope(await raw(server(), 'GET', '/v1/nothing/here.js', { token: null }), 404, 'ResourceNotFound')
   })
 
   it('an unknown record is a 404 naming it', async () => {
