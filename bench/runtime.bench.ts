@@ -5,7 +5,9 @@
  *     orchestrator's collector; `bpkit serve` on SQLite (logs at warn) and the two handlers (plain node:http
  *     speaking the runtime protocol, keep-alive) in their own processes;
  *   - the floor: the same handlers' four hops made directly, without bpkit (orchestrator → integration →
- *     bot → integration → collector).
+ *     bot → integration → collector);
+ *   - the bot as deployed code (run by bpkit in its own process), its cold start, and the bot behind a `bp dev`
+ *     tunnel connected to bpkit.
  * Sequential (one conversation, one round trip at a time) and 32 conversations at once: p50, p99 and round
  * trips per second for each.
  *
@@ -15,6 +17,7 @@ import type { ChildProcess } from 'node:child_process'
 import { startChild, stop } from './children.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
+import { randomUUID } from 'node:crypto'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,6 +31,7 @@ const WARMUP = QUICK ? 20 : 200
 const SEQUENTIAL = QUICK ? 50 : 1_000
 const CONCURRENT_CONVERSATIONS = 32
 const CONCURRENT_SECONDS = QUICK ? 1 : 5
+const COLD_STARTS = QUICK ? 2 : 5
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
 
@@ -69,7 +73,47 @@ function listen(handle: (path: string, headers: http.IncomingHttpHeaders, body: 
 
 // ---------------------------------------------------------------- role: the handlers (integration and bot)
 
-type HandlersConfig = { apiUrl: string; botKey: string; integrationKey: string; botId: string; integrationId: string; collectorUrl: string }
+type HandlersConfig = { apiUrl: string; botKey: string; integrationKey: string; botId: string; integrationId: string; collectorUrl: string; tunnelId: string }
+
+/**
+ * The same bot as deployed code: a bundle exporting `default.start(port)`, as `bp build` makes, run by bpkit in a
+ * process of its own with its own BP_API_URL, BP_TOKEN and BP_BOT_ID. `marker` makes each version new code.
+ */
+const deployedBot = (marker: string) => `// ${marker}
+const http = require('node:http')
+const agent = new http.Agent({ keepAlive: true })
+module.exports.default = { start(port) {
+  http.createServer((req, res) => {
+    let raw = ''
+    req.on('data', (c) => (raw += c))
+    req.on('end', () => {
+      if (req.headers['x-bp-operation'] !== 'event_received' || req.headers['x-bp-type'] !== 'message_created') return res.end('{}')
+      const { message } = JSON.parse(raw).event.payload
+      const data = JSON.stringify({ conversationId: message.conversationId, userId: process.env.BP_BOT_ID, type: 'text', payload: message.payload, tags: {} })
+      const api = new URL(process.env.BP_API_URL + '/v1/chat/messages')
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: 'Bearer ' + process.env.BP_TOKEN, 'x-bot-id': process.env.BP_BOT_ID }
+      http.request({ agent, host: api.hostname, port: api.port, path: api.pathname, method: 'POST', headers }, (answer) => {
+        answer.resume()
+        answer.on('end', () => res.end('{}'))
+      }).end(data)
+    })
+  }).listen(port)
+} }
+`
+
+/** The CLI's side of a `bp dev` tunnel: each request frame is forwarded to the bot and its answer sent back. */
+async function openTunnel(apiUrl: string, tunnelId: string, botUrl: string) {
+  const { default: WebSocket } = await import('ws')
+  const socket = new WebSocket(`${apiUrl.replace(/^http/, 'ws')}/${tunnelId}`)
+  socket.on('message', async (data) => {
+    const frame = JSON.parse(data.toString()) as { type: string; id: string; path: string; headers: Record<string, string>; body?: string }
+    if (frame.type !== 'request') return
+    const headers = Object.fromEntries(Object.entries(frame.headers).filter(([name]) => name.startsWith('x-') || name === 'content-type'))
+    const answer = await post(`${botUrl}${frame.path}`, JSON.parse(frame.body || '{}'), headers)
+    socket.send(JSON.stringify({ type: 'response', requestId: frame.id, status: answer.status, headers: { 'content-type': 'application/json' }, body: answer.text }))
+  })
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
+}
 
 async function runHandlers(config: HandlersConfig) {
   const asIntegration = { authorization: `Bearer ${config.integrationKey}`, 'x-bot-id': config.botId, 'x-integration-id': config.integrationId }
@@ -92,6 +136,7 @@ async function runHandlers(config: HandlersConfig) {
     await post(`${config.apiUrl}/v1/chat/messages`, { conversationId: message.conversationId, userId: config.botId, type: 'text', payload: message.payload, tags: {} }, asBot)
     return {}
   })
+  await openTunnel(config.apiUrl, config.tunnelId, botUrl)
   // The floor: the same hops, made directly.
   let floorBotUrl = ''
   const floorIntegrationUrl = await listen(async (path, _headers, body) => {
@@ -171,13 +216,14 @@ async function main() {
     const { readCredentials } = await import('@bpkit/server')
     const { Client } = await import('@bpkit/client')
     const { token, workspaceId } = readCredentials(dataDir)!
+    const tunnelId = randomUUID()
     const admin = new Client({ apiUrl, token, workspaceId })
     const { integration } = await admin.createIntegration({ name: 'bench-chat', version: '0.1.0', dev: true, url: 'http://127.0.0.1:9', channels: { channel: { messages: { text: { schema: {} } } } } } as never)
     const { bot } = await admin.createBot({ dev: true })
     const botKey = (await admin.createBotApiKey({ botId: bot.id, note: 'bench' })).value
     const integrationKey = (await admin.createIntegrationApiKey({ integrationId: integration.id })).value
     const handlers = await startChild(
-      ['--import', 'tsx', SELF, '--handlers', JSON.stringify({ apiUrl, botKey, integrationKey, botId: bot.id, integrationId: integration.id, collectorUrl } satisfies HandlersConfig)],
+      ['--import', 'tsx', SELF, '--handlers', JSON.stringify({ apiUrl, botKey, integrationKey, botId: bot.id, integrationId: integration.id, collectorUrl, tunnelId } satisfies HandlersConfig)],
       /handlers (\{.*\})/,
     )
     children.push(handlers.child)
@@ -202,6 +248,20 @@ async function main() {
     rows.push([`floor, ${CONCURRENT_CONVERSATIONS} conversations at once`, await concurrent(direct)])
     rows.push([`through bpkit, ${CONCURRENT_CONVERSATIONS} conversations at once`, await concurrent(throughBpkit)])
 
+    // The same bot as deployed code, then its cold start (updateBot with new code → the first reply), then through a tunnel.
+    await admin.updateBot({ id: bot.id, url: null, code: deployedBot('warm') } as never)
+    rows.push(['through bpkit, the bot as deployed code, sequential', await sequential(() => throughBpkit(0))])
+    const coldStarts: number[] = []
+    for (let i = 0; i < COLD_STARTS; i++) {
+      const started = performance.now()
+      await admin.updateBot({ id: bot.id, code: deployedBot(`cold ${i}`) } as never)
+      await throughBpkit(0)
+      coldStarts.push(performance.now() - started)
+    }
+    coldStarts.sort((a, b) => a - b)
+    await admin.updateBot({ id: bot.id, url: `${apiUrl}/${tunnelId}` } as never)
+    rows.push(['through bpkit, the bot behind a bp dev tunnel, sequential', await sequential(() => throughBpkit(0))])
+
     const cpu = cpus()
     console.log('## Runtime: echo round trip\n')
     console.log(`${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model.trim()}, node ${process.version}. \`npm run bench -- runtime\` (bench/runtime.bench.ts).`)
@@ -212,6 +272,7 @@ async function main() {
     console.log('| | p50 | p99 | round trips/s | count |')
     console.log('|---|---:|---:|---:|---:|')
     for (const [name, m] of rows) console.log(`| ${name} | ${m.p50.toFixed(2)} ms | ${m.p99.toFixed(2)} ms | ${Math.round(m.perSecond).toLocaleString('en')} | ${m.count} |`)
+    console.log(`\nCold start of deployed code (updateBot with new code → the first echo back): median ${percentile(coldStarts, 50).toFixed(0)} ms of ${COLD_STARTS} (fastest ${coldStarts[0]!.toFixed(0)} ms, slowest ${coldStarts.at(-1)!.toFixed(0)} ms).`)
     const [floorSeq, bpkitSeq, floorConc, bpkitConc] = rows.map(([, m]) => m)
     console.log(`\nTime ratio bpkit / floor: sequential p50 ${(bpkitSeq!.p50 / floorSeq!.p50).toFixed(2)}×; concurrent p50 ${(bpkitConc!.p50 / floorConc!.p50).toFixed(2)}×, throughput ${(floorConc!.perSecond / bpkitConc!.perSecond).toFixed(2)}×.`)
   } finally {

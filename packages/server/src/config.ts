@@ -57,7 +57,7 @@ export type ServerOptions = {
   deliveryBackoffMs?: number
   /** Deliveries in flight from one server process. Default 64 (`BPKIT_DELIVERY_CONCURRENCY`). */
   deliveryConcurrency?: number
-  /** Deliveries in flight from one server process to one bot and its integrations. Default 8 (`BPKIT_DELIVERY_CONCURRENCY_PER_BOT`). */
+  /** Deliveries in flight from one server process to one bot and its integrations. Default 32 (`BPKIT_DELIVERY_CONCURRENCY_PER_BOT`). */
   deliveryConcurrencyPerBot?: number
   /** How often the store is polled for due deliveries and schedules, in ms. Default 250 (`BPKIT_DELIVERY_POLL_MS`). */
   deliveryPollMs?: number
@@ -151,7 +151,7 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     deliveryAttempts: options.deliveryAttempts ?? positiveFrom(env.BPKIT_DELIVERY_ATTEMPTS, 'BPKIT_DELIVERY_ATTEMPTS') ?? 5,
     deliveryBackoffMs: options.deliveryBackoffMs ?? numberFrom(env.BPKIT_DELIVERY_BACKOFF_MS, 'BPKIT_DELIVERY_BACKOFF_MS') ?? 1_000,
     deliveryConcurrency: options.deliveryConcurrency ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY, 'BPKIT_DELIVERY_CONCURRENCY') ?? 64,
-    deliveryConcurrencyPerBot: options.deliveryConcurrencyPerBot ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY_PER_BOT, 'BPKIT_DELIVERY_CONCURRENCY_PER_BOT') ?? 8,
+    deliveryConcurrencyPerBot: options.deliveryConcurrencyPerBot ?? positiveFrom(env.BPKIT_DELIVERY_CONCURRENCY_PER_BOT, 'BPKIT_DELIVERY_CONCURRENCY_PER_BOT') ?? 32,
     codeMemoryMb: options.codeMemoryMb ?? positiveFrom(env.BPKIT_CODE_MEMORY_MB, 'BPKIT_CODE_MEMORY_MB') ?? 512,
     codeStartTimeoutMs: options.codeStartTimeoutMs ?? positiveFrom(env.BPKIT_CODE_START_TIMEOUT_MS, 'BPKIT_CODE_START_TIMEOUT_MS') ?? 10_000,
     deliveryPollMs: options.deliveryPollMs ?? positiveFrom(env.BPKIT_DELIVERY_POLL_MS, 'BPKIT_DELIVERY_POLL_MS') ?? 250,
