@@ -210,7 +210,7 @@ async function main() {
       waiting.delete(body.n)
       done?.()
     })
-    const served = await startChild([CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], /bpkit listening on (\S+)/)
+    const served = await startChild([...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []), CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], /bpkit listening on (\S+)/)
     children.push(served.child)
     const apiUrl = served.match[1]!
     const { readCredentials } = await import('@bpkit/server')
