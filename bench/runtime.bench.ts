@@ -15,7 +15,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { startChild, stop } from './children.js'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { cpus, tmpdir } from 'node:os'
@@ -157,7 +157,19 @@ async function runHandlers(config: HandlersConfig) {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!
 
-type Measured = { p50: number; p99: number; perSecond: number; count: number }
+type Measured = { p50: number; p99: number; perSecond: number; count: number; serverCpuMs?: number }
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc: steadier than rates on a shared machine. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}
+
+/** Reads the server's CPU time at the start of the measured window, and gives it per round trip at the end. */
+function serverCpu(pid?: number) {
+  const before = pid === undefined ? 0 : cpuMs(pid)
+  return (count: number) => (pid === undefined ? undefined : (cpuMs(pid) - before) / count)
+}
 
 /** Round trips of `send(conversation, n)`, each finished when the collector hears of `n`. */
 function roundTrips(waiting: Map<number, () => void>) {
@@ -172,17 +184,19 @@ function roundTrips(waiting: Map<number, () => void>) {
   }
 }
 
-async function sequential(trip: () => Promise<number>): Promise<Measured> {
+/** `serverPid`: the process whose CPU time per round trip is reported. */
+async function sequential(trip: () => Promise<number>, serverPid?: number): Promise<Measured> {
   for (let i = 0; i < WARMUP; i++) await trip()
   const times: number[] = []
+  const cpu = serverCpu(serverPid)
   const started = performance.now()
   for (let i = 0; i < SEQUENTIAL; i++) times.push(await trip())
   const seconds = (performance.now() - started) / 1000
   times.sort((a, b) => a - b)
-  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: times.length / seconds, count: times.length }
+  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: times.length / seconds, count: times.length, serverCpuMs: cpu(times.length) }
 }
 
-async function concurrent(trip: (lane: number) => Promise<number>): Promise<Measured> {
+async function concurrent(trip: (lane: number) => Promise<number>, serverPid?: number): Promise<Measured> {
   const times: number[] = []
   const lane = async (i: number, until: number, record: boolean) => {
     while (performance.now() < until) {
@@ -192,12 +206,13 @@ async function concurrent(trip: (lane: number) => Promise<number>): Promise<Meas
   }
   const warm = performance.now() + 1_000
   await Promise.all(Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => lane(i, warm, false)))
+  const cpu = serverCpu(serverPid)
   const started = performance.now()
   const until = started + CONCURRENT_SECONDS * 1_000
   await Promise.all(Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => lane(i, until, true)))
   const seconds = (performance.now() - started) / 1000
   times.sort((a, b) => a - b)
-  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: times.length / seconds, count: times.length }
+  return { p50: percentile(times, 50), p99: percentile(times, 99), perSecond: times.length / seconds, count: times.length, serverCpuMs: cpu(times.length) }
 }
 
 async function main() {
@@ -244,13 +259,14 @@ async function main() {
 
     const rows: [string, Measured][] = []
     rows.push(['floor: the four hops direct, sequential', await sequential(() => direct(0))])
-    rows.push(['through bpkit, sequential', await sequential(() => throughBpkit(0))])
+    const serverPid = served.child.pid!
+    rows.push(['through bpkit, sequential', await sequential(() => throughBpkit(0), serverPid)])
     rows.push([`floor, ${CONCURRENT_CONVERSATIONS} conversations at once`, await concurrent(direct)])
-    rows.push([`through bpkit, ${CONCURRENT_CONVERSATIONS} conversations at once`, await concurrent(throughBpkit)])
+    rows.push([`through bpkit, ${CONCURRENT_CONVERSATIONS} conversations at once`, await concurrent(throughBpkit, serverPid)])
 
     // The same bot as deployed code, then its cold start (updateBot with new code → the first reply), then through a tunnel.
     await admin.updateBot({ id: bot.id, url: null, code: deployedBot('warm') } as never)
-    rows.push(['through bpkit, the bot as deployed code, sequential', await sequential(() => throughBpkit(0))])
+    rows.push(['through bpkit, the bot as deployed code, sequential', await sequential(() => throughBpkit(0), serverPid)])
     const coldStarts: number[] = []
     for (let i = 0; i < COLD_STARTS; i++) {
       const started = performance.now()
@@ -260,7 +276,7 @@ async function main() {
     }
     coldStarts.sort((a, b) => a - b)
     await admin.updateBot({ id: bot.id, url: `${apiUrl}/${tunnelId}` } as never)
-    rows.push(['through bpkit, the bot behind a bp dev tunnel, sequential', await sequential(() => throughBpkit(0))])
+    rows.push(['through bpkit, the bot behind a bp dev tunnel, sequential', await sequential(() => throughBpkit(0), serverPid)])
 
     const cpu = cpus()
     console.log('## Runtime: echo round trip\n')
@@ -269,9 +285,12 @@ async function main() {
       `\`bpkit serve\` on SQLite (log level warn); integration and bot handlers (node:http, keep-alive) in one process, the load generator and collector in a third. ` +
         `Sequential: ${WARMUP} warm-up then ${SEQUENTIAL} round trips in one conversation. Concurrent: ${CONCURRENT_CONVERSATIONS} conversations each sending its next round trip when the last came back, 1 s warm-up then ${CONCURRENT_SECONDS} s.\n`,
     )
-    console.log('| | p50 | p99 | round trips/s | count |')
-    console.log('|---|---:|---:|---:|---:|')
-    for (const [name, m] of rows) console.log(`| ${name} | ${m.p50.toFixed(2)} ms | ${m.p99.toFixed(2)} ms | ${Math.round(m.perSecond).toLocaleString('en')} | ${m.count} |`)
+    console.log('| | p50 | p99 | round trips/s | count | server CPU per round trip |')
+    console.log('|---|---:|---:|---:|---:|---:|')
+    for (const [name, m] of rows) {
+      const cpu = m.serverCpuMs === undefined ? '' : `${m.serverCpuMs.toFixed(2)} ms`
+      console.log(`| ${name} | ${m.p50.toFixed(2)} ms | ${m.p99.toFixed(2)} ms | ${Math.round(m.perSecond).toLocaleString('en')} | ${m.count} | ${cpu} |`)
+    }
     console.log(`\nCold start of deployed code (updateBot with new code → the first echo back): median ${percentile(coldStarts, 50).toFixed(0)} ms of ${COLD_STARTS} (fastest ${coldStarts[0]!.toFixed(0)} ms, slowest ${coldStarts.at(-1)!.toFixed(0)} ms).`)
     const [floorSeq, bpkitSeq, floorConc, bpkitConc] = rows.map(([, m]) => m)
     console.log(`\nTime ratio bpkit / floor: sequential p50 ${(bpkitSeq!.p50 / floorSeq!.p50).toFixed(2)}×; concurrent p50 ${(bpkitConc!.p50 / floorConc!.p50).toFixed(2)}×, throughput ${(floorConc!.perSecond / bpkitConc!.perSecond).toFixed(2)}×.`)

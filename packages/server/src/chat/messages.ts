@@ -71,19 +71,19 @@ export const messageHandlers: PublicHandlers = {
     const botId = await ctx.botId()
     const values = newMessage(input, ctx, botId, null)
     const bot = await ctx.services.runtime.bot(ctx.db, botId)
-    let enqueued = false
     const row = messageMayDeliver(bot, values.direction)
-      ? await ctx.store.transaction(async (trx) => {
-          const [inserted] = (await insertMessage(trx, values)).rows
-          if (inserted) enqueued = await onMessageCreated(trx, ctx, bot!, inserted)
-          return inserted
-        })
+      ? await ctx.services.runtime.writeThenDeliver(bot!, (handoff) =>
+          ctx.store.transaction(async (trx) => {
+            const [inserted] = (await insertMessage(trx, values)).rows
+            if (inserted) await onMessageCreated(trx, ctx, bot!, inserted, handoff)
+            return inserted
+          }),
+        )
       : (await insertMessage(ctx.db, values)).rows[0]
     if (!row) {
       await requireRefs(ctx.db, botId, { conversations: input.conversationId, users: input.userId })
       throw new ApiError('ResourceLockedConflict', 'The conversation or user of this message was deleted meanwhile; retry the request')
     }
-    if (enqueued) ctx.services.runtime.wake()
     return { message: toMessage(row) }
   },
 

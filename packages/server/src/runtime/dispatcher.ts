@@ -8,7 +8,6 @@ import type { Target, Targets } from './targets.js'
 import { answerMessage, call, readJson, type CallResult } from './transport.js'
 import type { RuntimeTables } from './tables.js'
 import type { Insertable } from 'kysely'
-import { prepared } from '../store/prepared.js'
 
 export type DispatchOptions = {
   /** Longest a bot or integration may take to answer one call. */
@@ -26,17 +25,6 @@ export type DispatchOptions = {
 }
 
 type Delivery = RuntimeTables['deliveries']
-
-/** Takes a due delivery for this process until `leaseUntil`, unless another process holds it: the claimed row, or none. */
-const claim = prepared<{ id: string; now: string; leaseUntil: string }, Delivery>((db, p) =>
-  db
-    .updateTable('deliveries')
-    .set((eb) => ({ leaseUntil: p.leaseUntil, attempts: eb('attempts', '+', 1), updatedAt: p.now }))
-    .where('id', '=', p.id)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', p.now)]))
-    .returningAll(),
-)
 
 const MAX_BACKOFF_MS = 5 * 60_000
 const MAX_STORED_ANSWER = 16 * 1024
@@ -66,7 +54,10 @@ function isSdkHandlerError(body: string): boolean {
  */
 export class Dispatcher {
   private readonly inFlight = new Map<string, Promise<void>>()
+  /** In flight or reserved, per bot. */
   private readonly perBot = new Map<string, number>()
+  /** Slots held for deliveries a transaction of this process is writing already leased to it (see `reserve`). */
+  private reserved = 0
   private readonly stopping = new AbortController()
   private poller?: NodeJS.Timeout
   private woken = false
@@ -102,6 +93,33 @@ export class Dispatcher {
     await Promise.all(this.inFlight.values())
   }
 
+  /**
+   * Holds a slot for a delivery that a transaction of this process is about to write, leased to this process,
+   * so that it can be sent the moment the transaction commits (`adopt`) with no claim of its own: the lease it
+   * is to be written with, or undefined when the bounds leave no room (it is then written unleased, for
+   * `claimDue`). Every reservation ends in `adopt` or `release`.
+   */
+  reserve(botId: string): string | undefined {
+    if (this.stopping.signal.aborted) return undefined
+    if (this.inFlight.size + this.reserved >= this.options.concurrency) return undefined
+    if ((this.perBot.get(botId) ?? 0) >= this.options.perBotConcurrency) return undefined
+    this.reserved++
+    this.perBot.set(botId, (this.perBot.get(botId) ?? 0) + 1)
+    return new Date(Date.now() + this.leaseMs).toISOString()
+  }
+
+  /** Gives back a reservation whose delivery was not written (its transaction failed, or it was written unleased). */
+  release(botId: string): void {
+    this.reserved--
+    this.leave(botId)
+  }
+
+  /** Sends a reserved delivery, now committed with this process's lease; `bot` is the bot as its transaction saw it. */
+  adopt(delivery: Delivery, bot: BotRuntime): void {
+    this.reserved--
+    this.track(delivery, bot, false)
+  }
+
   /** Long enough to outlast a call and its recording; a process killed mid-call loses its deliveries for this long. */
   private get leaseMs() {
     return Math.round(this.options.timeoutMs * 1.5) + 1_000
@@ -126,7 +144,7 @@ export class Dispatcher {
   }
 
   private async claimDue(): Promise<void> {
-    const free = this.options.concurrency - this.inFlight.size
+    const free = this.options.concurrency - this.inFlight.size - this.reserved
     if (free <= 0) return
     const { db } = this.services.store
     const now = new Date()
@@ -146,34 +164,50 @@ export class Dispatcher {
       .orderBy('d.id')
       .limit(free * 2)
       .execute()
-    const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString()
-    for (const candidate of candidates) {
-      if (this.inFlight.size >= this.options.concurrency) break
-      if ((this.perBot.get(candidate.botId) ?? 0) >= this.options.perBotConcurrency) continue
-      if (this.inFlight.has(candidate.id)) continue
-      const [claimed] = await claim(db, { id: candidate.id, now: nowIso, leaseUntil }).then((r) => r.rows)
-      if (claimed) this.track(claimed)
+    const chosen: string[] = []
+    const room = new Map<string, number>()
+    for (const { id, botId } of candidates) {
+      if (this.inFlight.size + this.reserved + chosen.length >= this.options.concurrency) break
+      const taken = room.get(botId) ?? this.perBot.get(botId) ?? 0
+      if (taken >= this.options.perBotConcurrency || this.inFlight.has(id)) continue
+      room.set(botId, taken + 1)
+      chosen.push(id)
     }
+    if (!chosen.length) return
+    // One statement claims them all: one commit, however many there are.
+    const claimed = await db
+      .updateTable('deliveries')
+      .set((eb) => ({ leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(), attempts: eb('attempts', '+', 1), updatedAt: nowIso }))
+      .where('id', 'in', chosen)
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', nowIso)]))
+      .returningAll()
+      .execute()
+    for (const delivery of claimed) this.track(delivery)
   }
 
-  private track(delivery: Delivery): void {
+  private track(delivery: Delivery, bot?: BotRuntime, count = true): void {
     const { id, botId } = delivery
-    this.perBot.set(botId, (this.perBot.get(botId) ?? 0) + 1)
-    const sending = this.send(delivery)
+    if (count) this.perBot.set(botId, (this.perBot.get(botId) ?? 0) + 1)
+    const sending = this.send(delivery, bot)
       .catch((err) => this.services.log?.warn({ err, delivery: id }, 'runtime: delivery failed to run'))
       .finally(() => {
         this.inFlight.delete(id)
-        const left = (this.perBot.get(botId) ?? 1) - 1
-        if (left > 0) this.perBot.set(botId, left)
-        else this.perBot.delete(botId)
+        this.leave(botId)
         this.wake()
       })
     this.inFlight.set(id, sending)
   }
 
-  private async send(delivery: Delivery): Promise<void> {
+  private leave(botId: string): void {
+    const left = (this.perBot.get(botId) ?? 1) - 1
+    if (left > 0) this.perBot.set(botId, left)
+    else this.perBot.delete(botId)
+  }
+
+  private async send(delivery: Delivery, known?: BotRuntime): Promise<void> {
     const { db } = this.services.store
-    const bot = await loadBotRuntime(db, delivery.botId)
+    const bot = known ?? (await loadBotRuntime(db, delivery.botId))
     if (!bot) return
     const request = await this.requestFor(delivery, bot)
     if ('missing' in request) return this.settle(delivery, { kind: 'failed', reason: request.missing }, bot)

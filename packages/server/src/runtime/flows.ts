@@ -7,6 +7,7 @@ import { newId } from '../ids.js'
 import { installationNamed, type BotRuntime } from './bot-runtime.js'
 import { enqueue } from './outbox.js'
 import { integrationView } from './tag-views.js'
+import type { Handoff } from './handoff.js'
 
 type MessageRow = Selectable<ChatTables['messages']>
 type EventRow = Selectable<ChatTables['events']>
@@ -23,12 +24,12 @@ export const messageMayDeliver = (bot: BotRuntime | undefined, direction: string
 /**
  * What a new message sets off, written in the message's transaction: an incoming message (written by an
  * integration) becomes a `message_created` event delivered to the bot; an outgoing one (written by the bot) is
- * delivered to the integration that owns its conversation's channel. Returns whether anything was enqueued.
+ * delivered to the integration that owns its conversation's channel. What it enqueues goes through `handoff`.
  */
-export async function onMessageCreated(db: Db, ctx: RequestContext, bot: BotRuntime, message: MessageRow): Promise<boolean> {
+export async function onMessageCreated(db: Db, ctx: RequestContext, bot: BotRuntime, message: MessageRow, handoff: Handoff): Promise<void> {
   const botId = bot.botId
   if (message.direction === 'incoming') {
-    if (!bot.runnable) return false
+    if (!bot.runnable) return
     const [conversation, user] = await Promise.all([byId(db, 'conversations', message.conversationId), byId(db, 'users', message.userId)])
     const payload = { message: toMessage(message), user: toUser(user), conversation: toConversation(conversation) }
     const event = await insertEvent(db, ctx.now(), {
@@ -39,14 +40,14 @@ export async function onMessageCreated(db: Db, ctx: RequestContext, bot: BotRunt
       userId: message.userId,
       messageId: message.id,
     })
-    await enqueueForBot(db, ctx.now(), bot, event)
-    await continueListeningWorkflows(db, ctx, bot, conversation, user)
-    return true
+    await enqueueForBot(db, ctx.now(), bot, event, handoff)
+    await continueListeningWorkflows(db, ctx, bot, conversation, user, handoff)
+    return
   }
-  if (!bot.installations.length) return false
+  if (!bot.installations.length) return
   const conversation = await byId(db, 'conversations', message.conversationId)
   const installation = installationNamed(bot, conversation.integration)
-  if (!installation) return false
+  if (!installation) return
   const user = await byId(db, 'users', message.userId)
   const view = integrationView(installation.alias)
   const outgoing = toMessage(message)
@@ -65,8 +66,7 @@ export async function onMessageCreated(db: Db, ctx: RequestContext, bot: BotRunt
       type: outgoing.type,
       payload: outgoing.payload,
     },
-  })
-  return true
+  }, handoff)
 }
 
 type NewEvent = { botId: string; type: string; payload: unknown; conversationId?: string | null; userId?: string | null; messageId?: string | null; workflowId?: string | null }
@@ -100,7 +100,7 @@ export function isSubscribed(bot: BotRuntime, type: string): boolean {
 }
 
 /** Enqueues `event_received` of a stored event to the bot, due at the event's schedule (or now). */
-export async function enqueueForBot(db: Db, now: string, bot: BotRuntime, event: EventRow): Promise<void> {
+export async function enqueueForBot(db: Db, now: string, bot: BotRuntime, event: EventRow, handoff?: Handoff): Promise<void> {
   await enqueue(db, now, {
     botId: bot.botId,
     target: 'bot',
@@ -112,7 +112,7 @@ export async function enqueueForBot(db: Db, now: string, bot: BotRuntime, event:
     ordered: !event.scheduledFor,
     dueAt: event.scheduledFor ?? now,
     body: { event: { ...toEvent(event, now), status: 'pending' } },
-  })
+  }, handoff)
 }
 
 /**
@@ -134,7 +134,16 @@ type WorkflowRow = Selectable<ChatTables['workflows']>
 type UserRow = Selectable<ChatTables['users']>
 type ConversationRow = Selectable<ChatTables['conversations']>
 
-async function enqueueWorkflowUpdate(db: Db, ctx: RequestContext, bot: BotRuntime, type: 'workflow_started' | 'workflow_continued', workflow: WorkflowRow, conversation?: ConversationRow, user?: UserRow) {
+async function enqueueWorkflowUpdate(
+  db: Db,
+  ctx: RequestContext,
+  bot: BotRuntime,
+  type: 'workflow_started' | 'workflow_continued',
+  workflow: WorkflowRow,
+  conversation?: ConversationRow,
+  user?: UserRow,
+  handoff?: Handoff,
+) {
   const event = await insertEvent(db, ctx.now(), {
     botId: bot.botId,
     type: 'workflow_update',
@@ -148,7 +157,7 @@ async function enqueueWorkflowUpdate(db: Db, ctx: RequestContext, bot: BotRuntim
     userId: workflow.userId,
     workflowId: workflow.id,
   })
-  await enqueueForBot(db, ctx.now(), bot, event)
+  await enqueueForBot(db, ctx.now(), bot, event, handoff)
 }
 
 /** A workflow created `pending` needs its bot to start it: a `workflow_update` (`workflow_started`) event, with its conversation and user. */
@@ -168,7 +177,7 @@ export async function onWorkflowCreated(db: Db, ctx: RequestContext, botId: stri
  * A message in a conversation whose workflows are `listening` continues them: each becomes `pending` again and
  * the bot gets `workflow_update` (`workflow_continued`) after the message itself.
  */
-async function continueListeningWorkflows(db: Db, ctx: RequestContext, bot: BotRuntime, conversation: ConversationRow, user: UserRow): Promise<void> {
+async function continueListeningWorkflows(db: Db, ctx: RequestContext, bot: BotRuntime, conversation: ConversationRow, user: UserRow, handoff: Handoff): Promise<void> {
   const listening = await db
     .updateTable('workflows')
     .set({ status: 'pending', updatedAt: ctx.now() })
@@ -177,5 +186,5 @@ async function continueListeningWorkflows(db: Db, ctx: RequestContext, bot: BotR
     .where('status', '=', 'listening')
     .returningAll()
     .execute()
-  for (const workflow of listening) await enqueueWorkflowUpdate(db, ctx, bot, 'workflow_continued', workflow, conversation, user)
+  for (const workflow of listening) await enqueueWorkflowUpdate(db, ctx, bot, 'workflow_continued', workflow, conversation, user, handoff)
 }

@@ -1,6 +1,7 @@
 import { newId } from '../ids.js'
 import type { Db } from '../store/store.js'
 import type { RuntimeTables } from './tables.js'
+import type { Handoff } from './handoff.js'
 
 export type NewDelivery = {
   botId: string
@@ -27,32 +28,37 @@ function orderKey(delivery: NewDelivery): string | undefined {
 
 /**
  * Writes the promise to deliver: called inside the transaction that writes what causes the delivery, so both
- * commit together. The dispatcher is woken by whoever committed (`Runtime.wake`), or finds it on its next poll.
+ * commit together. With a `handoff`, a delivery due now may be written leased to this process and sent as soon
+ * as the transaction commits; otherwise the dispatcher is woken by whoever committed (`Runtime.wake`), or finds
+ * it on its next poll.
  */
-export async function enqueue(db: Db, now: string, delivery: NewDelivery): Promise<string> {
+export async function enqueue(db: Db, now: string, delivery: NewDelivery, handoff?: Handoff): Promise<string> {
   const id = newId('delivery')
-  await db
-    .insertInto('deliveries')
-    .values({
-      id,
-      botId: delivery.botId,
-      target: delivery.target,
-      integrationId: delivery.integrationId ?? '',
-      alias: delivery.alias ?? '',
-      operation: delivery.operation,
-      type: delivery.type,
-      eventId: delivery.eventId ?? null,
-      conversationId: delivery.conversationId ?? null,
-      orderKey: orderKey(delivery) ?? id,
-      body: JSON.stringify(delivery.body),
-      status: 'pending',
-      dueAt: delivery.dueAt ?? now,
-      attempts: 0,
-      leaseUntil: null,
-      lastError: null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute()
+  const dueAt = delivery.dueAt ?? now
+  const key = orderKey(delivery) ?? id
+  const leaseUntil = handoff && dueAt <= now ? await handoff.lease(db, delivery.botId, key) : undefined
+  const row: RuntimeTables['deliveries'] = {
+    id,
+    botId: delivery.botId,
+    target: delivery.target,
+    integrationId: delivery.integrationId ?? '',
+    alias: delivery.alias ?? '',
+    operation: delivery.operation,
+    type: delivery.type,
+    eventId: delivery.eventId ?? null,
+    conversationId: delivery.conversationId ?? null,
+    orderKey: key,
+    body: JSON.stringify(delivery.body),
+    status: 'pending',
+    dueAt,
+    // A delivery leased as it is written counts its first attempt, as a claim does.
+    attempts: leaseUntil ? 1 : 0,
+    leaseUntil: leaseUntil ?? null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  await db.insertInto('deliveries').values(row).execute()
+  handoff?.wrote(row)
   return id
 }

@@ -7,6 +7,7 @@ import { Targets, type Target } from './targets.js'
 import { CodeRunner, type RunnerOptions } from './deployed/code-runner.js'
 import { Tunnels } from './tunnel/tunnels.js'
 import { call, type CallResult } from './transport.js'
+import { Handoff } from './handoff.js'
 
 /** The answer of a synchronous call, or why there was none to be had. */
 export type InvokeResult = CallResult | { kind: 'missing'; reason: string }
@@ -46,6 +47,23 @@ export class Runtime {
   /** Tells the dispatcher that deliveries were committed. */
   wake(): void {
     this.dispatcher.wake()
+  }
+
+  /**
+   * Runs `write`, a transaction that enqueues deliveries for `bot` through the handoff it is given, and sends
+   * them once it has committed: at once for the one it could lease to this process as it wrote it.
+   */
+  async writeThenDeliver<T>(bot: BotRuntime, write: (handoff: Handoff) => Promise<T>): Promise<T> {
+    const handoff = new Handoff(this.dispatcher, this.services.store.dialect, bot)
+    let result: T
+    try {
+      result = await write(handoff)
+    } catch (error) {
+      handoff.abandoned()
+      throw error
+    }
+    handoff.committed()
+    return result
   }
 
   /**
