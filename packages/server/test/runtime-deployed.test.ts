@@ -6,27 +6,12 @@
  * says why.
  */
 import assert from 'node:assert/strict'
-import { fileURLToPath } from 'node:url'
 import { after, before, it } from 'node:test'
-import { build } from 'esbuild'
 import { Client } from '@bpkit/client'
 import { describeEachStore, clientFor } from './support.js'
 import { eventually, startHandler, type Handler } from './runtime-support.js'
 import { uniqueName } from './integrations-helpers.js'
-
-async function bundle(fixture: string, replace: Record<string, string> = {}): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL(`./fixtures/deployed/${fixture}`, import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    write: false,
-    logLevel: 'silent',
-    define: Object.fromEntries(Object.entries(replace).map(([name, value]) => [name, JSON.stringify(value)])),
-  })
-  return result.outputFiles[0]!.text
-}
+import { bundle, chatChannels } from './deployed-support.js'
 
 /** A bundle that is no SDK code at all, misbehaving as told (what a user's buggy code may do). */
 const misbehaving = (start: string) => `const http = require('node:http');\nmodule.exports.default = { start(port) { ${start} } };`
@@ -40,8 +25,6 @@ const badBundles = {
     `console.log('}{ not json at all'); process.stderr.write('\\u0000\\u0001 binary-ish noise\\n'); http.createServer((req, res) => { console.log('garbage line ' + req.url); res.end('{}') }).listen(port)`,
   ),
 }
-
-const chatChannels = { channel: { messages: { text: { schema: { type: 'object', properties: { text: { type: 'string' } } } } } } }
 
 describeEachStore(
   'runtime: deployed code',
@@ -156,6 +139,7 @@ describeEachStore(
           return { botId: bot.id, webhookUrl: installed.integrations.chat!.webhookUrl }
         }),
       )
+      assert.equal(server().server.runtime.targets.runner.processCount('integration', integration.id), 1, 'two registrations at once started one process')
       const installOf = async (id: string) => (await admin.getBot({ id })).bot.integrations.chat!
       // The bot's echo goes out to the integration, whose process dies on it at every attempt.
       await say('crash please', 'c1', installs[0]!.webhookUrl)

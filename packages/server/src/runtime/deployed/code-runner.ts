@@ -34,6 +34,8 @@ export type RunnerOptions = {
 export type RunnerAnswer = { url: string; answered: () => void } | { unavailable: string }
 
 type Running = {
+  /** `<kind>:<id>` of its deployment. */
+  key: string
   hash: string
   child: ChildProcess
   ready: Promise<string>
@@ -97,6 +99,8 @@ async function waitForHealth(url: string, child: Running, timeoutMs: number): Pr
  */
 export class CodeRunner {
   private readonly slots = new Map<string, Slot>()
+  /** Every process not exited yet (draining ones too): none outlives the server. */
+  private readonly live = new Set<Running>()
   private stopping = false
 
   constructor(
@@ -120,8 +124,18 @@ export class CodeRunner {
       if (slot.hash !== hash) Object.assign(slot, { hash, crashes: [], retryAt: 0, crashReported: false })
       const wait = slot.retryAt - Date.now()
       if (wait > 0) return { unavailable: `its code keeps crashing; the next start is in ${Math.ceil(wait / 1000)} s` }
-      slot.starting ??= this.start(deployment, hash, slot).finally(() => (slot.starting = undefined))
-      running = slot.running = await slot.starting
+      // The started process takes the slot in the same step that ends `starting`: no call in between starts another.
+      slot.starting ??= this.start(deployment, hash, slot).then(
+        (started) => {
+          Object.assign(slot, { running: started, starting: undefined })
+          return started
+        },
+        (error: unknown) => {
+          slot.starting = undefined
+          throw error
+        },
+      )
+      running = await slot.starting
       if (this.stopping || this.slots.get(key) !== slot) {
         // Stopped while it started (the server closing, its bot or integration deleted): no process outlives that.
         void this.kill(running)
@@ -146,9 +160,14 @@ export class CodeRunner {
   /** Stops every process (the server is closing). */
   async stopAll(): Promise<void> {
     this.stopping = true
-    const running = [...this.slots.values()].flatMap((slot) => (slot.running ? [slot.running] : []))
+    const running = [...this.live]
     this.slots.clear()
     await Promise.all(running.map((r) => this.kill(r)))
+  }
+
+  /** How many processes of a deployment are alive (a replaced one still draining counts). */
+  processCount(kind: Deployment['kind'], id: string): number {
+    return [...this.live].filter((r) => r.key === `${kind}:${id}`).length
   }
 
   /** The kinds and ids of the deployments that have a process now. */
@@ -193,9 +212,13 @@ export class CodeRunner {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    const running: Running = { hash, child, tokenId, exited: false, stopped: false, lastErrors: [], answered: false, ready: Promise.resolve('') }
+    const running: Running = { key: `${deployment.kind}:${deployment.id}`, hash, child, tokenId, exited: false, stopped: false, lastErrors: [], answered: false, ready: Promise.resolve('') }
     this.pipeOutput(deployment, running)
-    child.once('exit', () => (running.exited = true))
+    this.live.add(running)
+    child.once('exit', () => {
+      running.exited = true
+      this.live.delete(running)
+    })
     // 'close' comes once its output is read to the end, so a crash's last words are in `lastErrors`.
     child.once('close', (code, signal) => void this.exited(deployment, slot, running, code, signal))
     const url = `http://127.0.0.1:${port}`
