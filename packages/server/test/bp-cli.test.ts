@@ -5,7 +5,8 @@
  * `bp deploy -y` of the integration, `bp add` of it to the bot, `bp deploy -y` of the bot; a message in
  * through the integration's webhook and the echo out to a collector (deployed code running); redeploys and a
  * new version; then `bp dev` of the bot through bpkit's own tunnel, the same exchange, and a change to its
- * source that changes the reply. Timings of each step are printed (never asserted).
+ * source that changes the reply; then `bp dev` of the integration, installed on a dev bot, a message in through
+ * it and the reply out through it. Timings of each step are printed (never asserted).
  *
  * The CLI runs as a child process with its own `--botpressHome`. The templates' dependencies are not
  * installed from the registry: their node_modules link to the repo's `@botpress/sdk-0.10` alias (0.10.10) and
@@ -81,6 +82,51 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
         },
       )
     })
+
+  /**
+   * `bp dev -y` in `cwd` through bpkit's tunnel, once its worker listens (timed as `step`): the id `created`
+   * captures in its output; `waitForOutput` waits for a pattern in its output (`count` times); `stop` kills it
+   * and its worker (the process group it started).
+   */
+  const startDev = async (cwd: string, step: string, created: RegExp) => {
+    const port = await freePort()
+    const started = Date.now()
+    const dev = spawn(bpBin, ['dev', '-y', '--apiUrl', server.url, '--tunnelUrl', server.url, '--port', String(port), '--botpressHome', home], {
+      cwd,
+      env: cliEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    dev.stdout!.on('data', (chunk) => (output += chunk))
+    dev.stderr!.on('data', (chunk) => (output += chunk))
+    const waitForOutput = async (pattern: RegExp, count = 1) => {
+      const until = Date.now() + 60_000
+      while ((output.match(new RegExp(pattern, 'g')) ?? []).length < count) {
+        assert.ok(Date.now() < until && dev.exitCode === null, `bp dev: no ${pattern} (x${count}) in:\n${output}`)
+        await sleep(100)
+      }
+    }
+    const stop = () => {
+      if (dev.exitCode === null) process.kill(-dev.pid!, 'SIGKILL')
+    }
+    try {
+      await waitForOutput(/Listening on port/)
+      timings.push([`${step} (to worker listening)`, Date.now() - started])
+      const devId = output.match(created)?.[1]
+      assert.ok(devId, output)
+      return { devId, output: () => output, waitForOutput, stop }
+    } catch (error) {
+      stop()
+      throw error
+    }
+  }
+
+  /** A message from `userId` in conversation `conversationId`, posted to an install's webhook as the chat integration reads it. */
+  const say = async (webhookUrl: string, text: string, conversationId: string, userId = 'dev-user') => {
+    const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, conversationId, text }) })
+    assert.equal(response.status, 200, await response.text())
+  }
 
   /** What a user would `npm install` in a template folder, linked from the repo's node_modules. */
   const linkSdk = (dir: string) => {
@@ -265,43 +311,18 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
   })
   it("bp dev of the bot through bpkit's tunnel: a message in, the echo out; the source changed, the reply changes", async () => {
     assert.ok(botId, 'the bot is deployed')
-    const port = await freePort()
-    const started = Date.now()
-    const dev = spawn(bpBin, ['dev', '-y', '--tunnelUrl', server.url, '--port', String(port), '--botpressHome', home], {
-      cwd: botDir,
-      env: cliEnv(),
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    dev.stdout!.on('data', (chunk) => (output += chunk))
-    dev.stderr!.on('data', (chunk) => (output += chunk))
-    const waitForOutput = async (pattern: RegExp, count = 1) => {
-      const until = Date.now() + 60_000
-      while ((output.match(new RegExp(pattern, 'g')) ?? []).length < count) {
-        assert.ok(Date.now() < until && dev.exitCode === null, `bp dev: no ${pattern} (x${count}) in:\n${output}`)
-        await sleep(100)
-      }
-    }
-    const say = async (webhookUrl: string, text: string) => {
-      const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'dev-user', conversationId: 'd1', text }) })
-      assert.equal(response.status, 200, await response.text())
-    }
+    const { devId, output, waitForOutput, stop } = await startDev(botDir, 'dev bot', /Dev Bot created with id "(bot_\w+)"/)
     try {
-      await waitForOutput(/Listening on port/)
-      timings.push(['dev bot (to worker listening)', Date.now() - started])
-      const devId = output.match(/Dev Bot created with id "(bot_\w+)"/)?.[1]
-      assert.ok(devId, output)
       const { bot } = await clientFor(server, { botId: devId }).getBot({ id: devId })
       assert.equal(bot.dev, true)
       const install = bot.integrations.chat!
       assert.equal(install.name, 'local/chat')
-      assert.match(output, new RegExp(`local/chat : ${install.webhookUrl}`))
+      assert.match(output(), new RegExp(`local/chat : ${install.webhookUrl}`))
       const row = await server.server.store.db.selectFrom('bots').select('data').where('id', '=', devId).executeTakeFirstOrThrow()
       assert.match(JSON.parse(row.data).url, new RegExp(`^${server.url}/[0-9a-f-]{36}$`), "the dev bot's url is the tunnel's address")
 
       const sent = Date.now()
-      await say(install.webhookUrl, 'dev')
+      await say(install.webhookUrl, 'dev', 'd1')
       const echo = await collector.waitFor((r) => r.path === '/out' && r.body.text === 'You said: dev', 30_000)
       timings.push(['dev exchange (webhook to echo)', echo.at - sent])
       assert.equal(echo.body.conversationId, 'd1')
@@ -312,12 +333,45 @@ describe('the official CLI (@botpress/cli 0.8.59) against bpkit', () => {
       writeFileSync(source, readFileSync(source, 'utf8').replace('You said: ', 'Dev said: '))
       await waitForOutput(/Listening on port/, 2)
       timings.push(['dev reload (change to worker listening)', Date.now() - changed])
-      await say(install.webhookUrl, 'again')
+      await say(install.webhookUrl, 'again', 'd1')
       const changedEcho = await collector.waitFor((r) => r.path === '/out' && r.body.text?.endsWith(' again'), 30_000)
       assert.equal(changedEcho.body.text, 'Dev said: again')
     } finally {
-      // bp dev and its worker: the process group this test started.
-      if (dev.exitCode === null) process.kill(-dev.pid!, 'SIGKILL')
+      stop()
+    }
+  })
+
+  it("bp dev of the integration through bpkit's tunnel: a dev bot installs it (register reaches it), a webhook in reaches the bot, the reply goes out through it", async () => {
+    assert.ok(existsSync(join(botDir, '.botpress', 'dist', 'index.js')), 'the bot is built')
+    const { devId, stop } = await startDev(integrationDir, 'dev integration', /Dev Integration deployed with id "(intg_\w+)"/)
+    try {
+      const admin = clientFor(server, { botId: undefined })
+      const { integration } = await admin.getIntegration({ id: devId })
+      assert.equal(integration.dev, true)
+      assert.equal(integration.name, 'chat', 'bp dev sends the name without the handle bp deploy adds')
+      const row = await server.server.store.db.selectFrom('hubPackages').select(['url', 'code']).where('id', '=', devId).executeTakeFirstOrThrow()
+      assert.match(row.url ?? '', new RegExp(`^${server.url}/[0-9a-f-]{36}$`), "the dev integration's url is the tunnel's address")
+      assert.equal(row.code, null, 'it runs in bp dev, not here')
+
+      // A dev bot (the echo bot's build, deployed as code) installs the dev integration.
+      const code = readFileSync(join(botDir, '.botpress', 'dist', 'index.js'), 'utf8')
+      const { bot } = await admin.createBot({ dev: true, code } as never)
+      const { bot: installed } = await admin.updateBot({ id: bot.id, integrations: { chat: { integrationId: devId, enabled: true, configuration: { outUrl: `${collector.url}/out` } } } } as never)
+      const install = installed.integrations.chat!
+      assert.equal(install.status, 'registered', `register went through the tunnel to bp dev: ${install.statusReason}`)
+
+      const sent = Date.now()
+      await say(install.webhookUrl, 'through the dev integration', 'i1')
+      const echo = await collector.waitFor((r) => r.path === '/out' && r.body.text?.endsWith(' through the dev integration'), 30_000)
+      timings.push(['dev integration exchange (webhook to echo)', echo.at - sent])
+      assert.equal(echo.body.conversationId, 'i1', "the reply reached bp dev's integration, with the conversation's external id")
+      const asBot = clientFor(server, { botId: bot.id })
+      const { conversations } = await asBot.listConversations({})
+      assert.deepEqual(conversations.map((c) => [c.integration, c.tags['chat:id']]), [['chat', 'i1']])
+      const { messages } = await asBot.listMessages({ conversationId: conversations[0]!.id })
+      assert.deepEqual(messages.map((m) => m.direction).sort(), ['incoming', 'outgoing'], 'the webhook\'s message is the integration\'s (incoming), the echo the bot\'s')
+    } finally {
+      stop()
     }
   })
 })

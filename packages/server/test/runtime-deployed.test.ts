@@ -6,27 +6,12 @@
  * says why.
  */
 import assert from 'node:assert/strict'
-import { fileURLToPath } from 'node:url'
 import { after, before, it } from 'node:test'
-import { build } from 'esbuild'
 import { Client } from '@bpkit/client'
 import { describeEachStore, clientFor } from './support.js'
 import { eventually, startHandler, type Handler } from './runtime-support.js'
 import { uniqueName } from './integrations-helpers.js'
-
-async function bundle(fixture: string, replace: Record<string, string> = {}): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL(`./fixtures/deployed/${fixture}`, import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node18',
-    write: false,
-    logLevel: 'silent',
-    define: Object.fromEntries(Object.entries(replace).map(([name, value]) => [name, JSON.stringify(value)])),
-  })
-  return result.outputFiles[0]!.text
-}
+import { bundle, chatChannels } from './deployed-support.js'
 
 /** A bundle that is no SDK code at all, misbehaving as told (what a user's buggy code may do). */
 const misbehaving = (start: string) => `const http = require('node:http');\nmodule.exports.default = { start(port) { ${start} } };`
@@ -58,7 +43,7 @@ describeEachStore(
         version: '0.1.0',
         code: integrationCode,
         secrets: { GREETING: 'hola' },
-        channels: { channel: { messages: { text: { schema: { type: 'object', properties: { text: { type: 'string' } } } } } } },
+        channels: chatChannels,
       } as never)
       const { bot } = await admin.createBot({ code: botCode } as never)
       botId = bot.id
@@ -71,14 +56,14 @@ describeEachStore(
       for (const h of handlers) await h.close()
     })
 
-    const say = async (text: string, chat = 'c1') => {
-      const response = await fetch(webhookUrl, { method: 'POST', body: JSON.stringify({ user: 'u1', chat, text }) })
+    const say = async (text: string, chat = 'c1', url = webhookUrl) => {
+      const response = await fetch(url, { method: 'POST', body: JSON.stringify({ user: 'u1', chat, text }) })
       assert.equal(response.status, 200, await response.clone().text())
       return (await response.json()) as { conversationId: string; messageId: string; env: string[]; secret: string }
     }
-    const replyTo = (conversationId: string, text: string) =>
+    const replyTo = (conversationId: string, text: string, client = asBot) =>
       eventually(
-        () => asBot.listMessages({ conversationId }),
+        () => client.listMessages({ conversationId }),
         (r) => r.messages.some((m) => m.direction === 'outgoing' && m.payload.text === text && m.tags['chat:acked'] === `seen ${text}`),
         20_000,
       )
@@ -140,6 +125,44 @@ describeEachStore(
       )
       assert.ok(logs.length > 0)
       assert.equal((await fetch(`${server().url}/healthz`)).status, 200)
+    })
+
+    it("an integration whose code keeps crashing: each installing bot's install says so, with an issue; the server carries on; code that answers clears it", async () => {
+      const admin = clientFor(server())
+      const crashing = await bundle('integration.mjs', { CRASH_ON_SEND: 'chat integration crashed sending' })
+      const { integration } = await admin.createIntegration({ name: uniqueName('crashing-chat'), version: '0.1.0', code: crashing, channels: chatChannels } as never)
+      const installs = await Promise.all(
+        [1, 2].map(async () => {
+          const { bot } = await admin.createBot({ code: botCode } as never)
+          const { bot: installed } = await admin.updateBot({ id: bot.id, integrations: { chat: { integrationId: integration.id, enabled: true, configuration: {} } } } as never)
+          assert.equal(installed.integrations.chat!.status, 'registered', 'its register answers: only sending crashes it')
+          return { botId: bot.id, webhookUrl: installed.integrations.chat!.webhookUrl }
+        }),
+      )
+      assert.equal(server().server.runtime.targets.runner.processCount('integration', integration.id), 1, 'two registrations at once started one process')
+      const installOf = async (id: string) => (await admin.getBot({ id })).bot.integrations.chat!
+      // The bot's echo goes out to the integration, whose process dies on it at every attempt.
+      await say('crash please', 'c1', installs[0]!.webhookUrl)
+      for (const { botId } of installs) {
+        const install = await eventually(() => installOf(botId), (i) => i.status !== 'registered', 30_000)
+        assert.equal(install.status, 'registration_failed')
+        assert.match(install.statusReason ?? '', /code keeps crashing/)
+        assert.match(install.statusReason ?? '', /chat integration crashed sending: (echo: )?crash please/, 'its last error lines')
+        const { issues } = await eventually(() => admin.listBotIssues({ id: botId }), (r) => r.issues.some((i) => i.code === 'deployed-code:integration-crashing:chat'), 10_000)
+        assert.match(issues.find((i) => i.code === 'deployed-code:integration-crashing:chat')!.description, /crashed sending/)
+      }
+      // The rest of the server answers: the other integration and bot, and the server's health.
+      await replyTo((await say('still here')).conversationId, 'ECHO v2: still here')
+      assert.equal((await fetch(`${server().url}/healthz`)).status, 200)
+
+      // New code: its first answer (a webhook) clears the crash on every install, whose status is its own again.
+      await admin.updateIntegration({ id: integration.id, code: integrationCode } as never)
+      const fixed = await say('fixed now', 'c2', installs[0]!.webhookUrl)
+      for (const { botId } of installs) {
+        const install = await eventually(() => installOf(botId), (i) => i.status === 'registered', 10_000)
+        assert.equal(install.statusReason, null)
+      }
+      await replyTo(fixed.conversationId, 'echo: fixed now', clientFor(server(), { botId: installs[0]!.botId }))
     })
 
     it("deleting a bot stops its process", async () => {

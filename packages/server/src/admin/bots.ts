@@ -8,6 +8,7 @@ import { checkCron, syncRecurringRuns } from '../runtime/recurring.js'
 import { updateBotRow } from './bot-update.js'
 import { insertBotUser } from '../runtime/bot-user.js'
 import { foldCallsOfDeletedBot, flushApiCalls } from '../usage/api-calls.js'
+import { withCrashingInstalls } from '../runtime/deployed/crash-status.js'
 
 /**
  * Bots of the request's workspace (`x-workspace-id`). Accounts manage them; a bot API key may read its
@@ -28,7 +29,7 @@ export const botHandlers: PublicHandlers = {
   },
 
   async getBot({ id }, ctx) {
-    return { bot: toBot(await botOfWorkspace(ctx, id)) }
+    return { bot: await withCrashingInstalls(ctx.db, toBot(await botOfWorkspace(ctx, id))) }
   },
 
   async listBots({ dev, tags, nextToken, sortField, sortDirection }, ctx) {
@@ -49,7 +50,7 @@ export const botHandlers: PublicHandlers = {
     ctx.accountId()
     const current = await botOfWorkspace(ctx, input.id)
     await updateBotRow(ctx, current, input)
-    return { bot: toBot(await botOfWorkspace(ctx, input.id)) }
+    return { bot: await withCrashingInstalls(ctx.db, toBot(await botOfWorkspace(ctx, input.id))) }
   },
 
   async deleteBot({ id }, ctx) {

@@ -4,8 +4,8 @@ import { recordIssue, raw } from '../bots/issues.js'
 import { botLogLines, recordLogLine } from '../store/log-lines.js'
 import { loadBotRuntime, installationOf, type BotRuntime } from './bot-runtime.js'
 import { botHeaders, integrationHeaders } from './protocol.js'
-import type { Target, Targets } from './targets.js'
-import { answerMessage, call, readJson, type CallResult } from './transport.js'
+import { callTarget, type Target, type Targets, type UrlTarget } from './targets.js'
+import { answerMessage, readJson, type CallResult } from './transport.js'
 import type { RuntimeTables } from './tables.js'
 import type { Insertable } from 'kysely'
 
@@ -213,7 +213,7 @@ export class Dispatcher {
     if ('missing' in request) return this.settle(delivery, { kind: 'failed', reason: request.missing }, bot)
     if ('unavailable' in request) return this.settle(delivery, { kind: 'retry', reason: request.unavailable }, bot)
     const startedAt = new Date().toISOString()
-    const result = await call({ url: request.url, headers: request.headers, body: delivery.body, timeoutMs: this.options.timeoutMs, signal: this.stopping.signal })
+    const result = await callTarget(request, { headers: request.headers, body: delivery.body, timeoutMs: this.options.timeoutMs, signal: this.stopping.signal })
     if (this.stopping.signal.aborted && result.kind === 'unreachable') {
       // Not an attempt: the server stopped under it. It goes back to the outbox for the next start.
       await db.updateTable('deliveries').set((eb) => ({ leaseUntil: null, attempts: eb('attempts', '-', 1) })).where('id', '=', delivery.id).execute()
@@ -233,11 +233,11 @@ export class Dispatcher {
     await this.settle(delivery, outcomeOf(result), bot, attempt)
   }
 
-  private async requestFor(delivery: Delivery, bot: BotRuntime): Promise<{ url: string; headers: Record<string, string> } | Exclude<Target, { url: string }>> {
+  private async requestFor(delivery: Delivery, bot: BotRuntime): Promise<(UrlTarget & { headers: Record<string, string> }) | Exclude<Target, UrlTarget>> {
     if (delivery.target === 'bot') {
       const target = await this.targets.bot(bot)
       if (!('url' in target)) return target
-      return { url: target.url, headers: botHeaders({ botId: bot.botId, operation: delivery.operation, type: delivery.type, configuration: bot.configuration }) }
+      return { ...target, headers: botHeaders({ botId: bot.botId, operation: delivery.operation, type: delivery.type, configuration: bot.configuration }) }
     }
     const installation = installationOf(bot, delivery.integrationId, delivery.alias)
     if (!installation?.enabled) return { missing: `integration "${delivery.alias}" is no longer installed and enabled on bot "${bot.botId}"` }
@@ -252,7 +252,7 @@ export class Dispatcher {
       configuration: installation.configuration,
       configurationType: installation.configurationType,
     })
-    return { url: target.url, headers }
+    return { ...target, headers }
   }
 
   /**

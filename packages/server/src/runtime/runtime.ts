@@ -3,10 +3,10 @@ import type { Db } from '../store/store.js'
 import { loadBotRuntime, type BotRuntime, type Installation } from './bot-runtime.js'
 import { Dispatcher, type DispatchOptions } from './dispatcher.js'
 import { botHeaders, integrationHeaders } from './protocol.js'
-import { Targets, type Target } from './targets.js'
+import { Targets, callTarget, type Target } from './targets.js'
 import { CodeRunner, type RunnerOptions } from './deployed/code-runner.js'
 import { Tunnels } from './tunnel/tunnels.js'
-import { call, type CallResult } from './transport.js'
+import type { CallResult } from './transport.js'
 import { Handoff } from './handoff.js'
 
 /** The answer of a synchronous call, or why there was none to be had. */
@@ -96,7 +96,7 @@ export class Runtime {
     const target = await this.targets.bot(bot)
     if (!('url' in target)) return notCallable(target)
     const headers = botHeaders({ botId: bot.botId, operation, type, configuration: bot.configuration })
-    return call({ url: target.url, headers, body: JSON.stringify(body ?? {}), timeoutMs: this.options.timeoutMs })
+    return callTarget(target, { headers, body: JSON.stringify(body ?? {}), timeoutMs: this.options.timeoutMs })
   }
 
   /** Calls an installed integration's handler and waits for its answer. */
@@ -112,6 +112,6 @@ export class Runtime {
       configuration: installation.configuration,
       configurationType: installation.configurationType,
     })
-    return call({ url: target.url, headers, body: JSON.stringify(body ?? {}), timeoutMs: this.options.timeoutMs })
+    return callTarget(target, { headers, body: JSON.stringify(body ?? {}), timeoutMs: this.options.timeoutMs })
   }
 }

@@ -66,4 +66,14 @@ export interface RuntimeTables {
     cron: string
     nextRunAt: string
   }
+  /**
+   * Integrations whose deployed code keeps crashing in some process of the database, and why: every install of
+   * one shows it in its `status` and `statusReason` until a process of its code answers a call again.
+   */
+  crashingIntegrations: {
+    integrationId: string
+    /** The install's `statusReason` while it crashes: how often it exited and its last error lines. */
+    reason: string
+    since: string
+  }
 }

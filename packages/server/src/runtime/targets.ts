@@ -3,14 +3,24 @@ import { prepared } from '../store/prepared.js'
 import { parseJson } from '../store/json.js'
 import type { BotRuntime } from './bot-runtime.js'
 import type { CodeRunner } from './deployed/code-runner.js'
+import { call, type Call, type CallResult } from './transport.js'
 
 /**
  * Where a bot or an integration answers: the `url` it was created with (a dev bot or integration, a `bp dev`
  * tunnel), or the process running its deployed `code`. `missing`: nothing runs it (a delivery fails for good);
  * `unavailable`: it should run but cannot now (a crashing process: a delivery is tried again later). The
  * dispatcher and the synchronous calls only ever send to a url found here, never to one from a request.
+ * A deployed process's target has `answered`, which `callTarget` calls when it answers.
  */
-export type Target = { url: string } | { missing: string } | { unavailable: string }
+export type UrlTarget = { url: string; answered?: () => void }
+export type Target = UrlTarget | { missing: string } | { unavailable: string }
+
+/** Calls a target; an answer tells the supervisor of a deployed process that it is healthy. */
+export async function callTarget(target: UrlTarget, request: Omit<Call, 'url'>): Promise<CallResult> {
+  const result = await call({ ...request, url: target.url })
+  if (result.kind === 'answered') target.answered?.()
+  return result
+}
 
 type IntegrationRow = { name: string; url: string | null; code: string | null; secrets: string; workspaceId: string }
 

@@ -12,6 +12,7 @@ import * as logBatches from './migrations/010_log_batches.js'
 import * as accountUuids from './migrations/011_account_uuids.js'
 import * as runtime from '../runtime/migration.js'
 import * as web from '../web/migration.js'
+import * as crashingCode from '../runtime/deployed/migration.js'
 
 /**
  * The one migration set, in order. Each section keeps its migration next to its code; a new migration is
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '011_account_uuids': accountUuids,
   '012_runtime': runtime,
   '013_web': web,
+  '014_crashing_code': crashingCode,
 }
 
 /** Every migration of bpkit's schema, by name (exported for the tests of a migration). */

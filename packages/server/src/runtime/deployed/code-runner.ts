@@ -5,6 +5,7 @@ import type { Services } from '../../context.js'
 import { generateToken, hashToken } from '../../auth/tokens.js'
 import { newId } from '../../ids.js'
 import { raw, recordIssue } from '../../bots/issues.js'
+import { clearCrashing, recordCrashing } from './crash-status.js'
 import { botLogLines, integrationLogLines, recordLogLine } from '../../store/log-lines.js'
 import { webhookBaseUrl } from '../webhook-ids.js'
 import { bundleFile, codeHash } from './bundle-files.js'
@@ -29,9 +30,12 @@ export type RunnerOptions = {
   drainMs: number
 }
 
-export type RunnerAnswer = { url: string } | { unavailable: string }
+/** `answered`: to be called when the process answered a call (it is healthy again, if it was crashing). */
+export type RunnerAnswer = { url: string; answered: () => void } | { unavailable: string }
 
 type Running = {
+  /** `<kind>:<id>` of its deployment. */
+  key: string
   hash: string
   child: ChildProcess
   ready: Promise<string>
@@ -41,9 +45,15 @@ type Running = {
   stopped: boolean
   /** The last lines it wrote to stderr, for the issue that says why it crashed. */
   lastErrors: string[]
+  /** It answered a call once. */
+  answered: boolean
 }
 
-type Slot = { running?: Running; crashes: number[]; retryAt: number; crashReported: boolean }
+/**
+ * `hash`: the code last started; new code starts afresh, with no backoff and its crashes forgotten. `starting`:
+ * the process being started, which calls that come meanwhile wait for (rather than each starting one).
+ */
+type Slot = { running?: Running; starting?: Promise<Running>; hash?: string; crashes: number[]; retryAt: number; crashReported: boolean }
 
 const CRASH_WINDOW_MS = 60_000
 const CRASHES_BEFORE_BACKOFF = 3
@@ -89,6 +99,8 @@ async function waitForHealth(url: string, child: Running, timeoutMs: number): Pr
  */
 export class CodeRunner {
   private readonly slots = new Map<string, Slot>()
+  /** Every process not exited yet (draining ones too): none outlives the server. */
+  private readonly live = new Set<Running>()
   private stopping = false
 
   constructor(
@@ -109,12 +121,30 @@ export class CodeRunner {
       running = slot.running = undefined
     }
     if (!running) {
+      if (slot.hash !== hash) Object.assign(slot, { hash, crashes: [], retryAt: 0, crashReported: false })
       const wait = slot.retryAt - Date.now()
       if (wait > 0) return { unavailable: `its code keeps crashing; the next start is in ${Math.ceil(wait / 1000)} s` }
-      running = slot.running = await this.start(deployment, hash, slot)
+      // The started process takes the slot in the same step that ends `starting`: no call in between starts another.
+      slot.starting ??= this.start(deployment, hash, slot).then(
+        (started) => {
+          Object.assign(slot, { running: started, starting: undefined })
+          return started
+        },
+        (error: unknown) => {
+          slot.starting = undefined
+          throw error
+        },
+      )
+      running = await slot.starting
+      if (this.stopping || this.slots.get(key) !== slot) {
+        // Stopped while it started (the server closing, its bot or integration deleted): no process outlives that.
+        void this.kill(running)
+        return { unavailable: 'it was stopped' }
+      }
     }
     try {
-      return { url: await running.ready }
+      const started = running
+      return { url: await running.ready, answered: () => this.answered(deployment, slot, started) }
     } catch (error) {
       return { unavailable: `its code could not start: ${(error as Error).message}` }
     }
@@ -130,9 +160,14 @@ export class CodeRunner {
   /** Stops every process (the server is closing). */
   async stopAll(): Promise<void> {
     this.stopping = true
-    const running = [...this.slots.values()].flatMap((slot) => (slot.running ? [slot.running] : []))
+    const running = [...this.live]
     this.slots.clear()
     await Promise.all(running.map((r) => this.kill(r)))
+  }
+
+  /** How many processes of a deployment are alive (a replaced one still draining counts). */
+  processCount(kind: Deployment['kind'], id: string): number {
+    return [...this.live].filter((r) => r.key === `${kind}:${id}`).length
   }
 
   /** The kinds and ids of the deployments that have a process now. */
@@ -177,9 +212,13 @@ export class CodeRunner {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    const running: Running = { hash, child, tokenId, exited: false, stopped: false, lastErrors: [], ready: Promise.resolve('') }
+    const running: Running = { key: `${deployment.kind}:${deployment.id}`, hash, child, tokenId, exited: false, stopped: false, lastErrors: [], answered: false, ready: Promise.resolve('') }
     this.pipeOutput(deployment, running)
-    child.once('exit', () => (running.exited = true))
+    this.live.add(running)
+    child.once('exit', () => {
+      running.exited = true
+      this.live.delete(running)
+    })
     // 'close' comes once its output is read to the end, so a crash's last words are in `lastErrors`.
     child.once('close', (code, signal) => void this.exited(deployment, slot, running, code, signal))
     const url = `http://127.0.0.1:${port}`
@@ -230,18 +269,24 @@ export class CodeRunner {
     const streak = slot.crashes.length
     if (streak < CRASHES_BEFORE_BACKOFF) return
     slot.retryAt = now + Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (streak - CRASHES_BEFORE_BACKOFF))
-    if (slot.crashReported || deployment.kind !== 'bot') return
+    const errors = running.lastErrors.slice(-5).join('\n') || '(it wrote nothing to stderr)'
+    const crash = { kind: deployment.kind, id: deployment.id, streak, exit: signal ?? `exit code ${code}`, errors }
+    const raiseIssues = !slot.crashReported
     slot.crashReported = true
-    const why = running.lastErrors.slice(-5).join('\n') || '(it wrote nothing to stderr)'
-    await recordIssue(this.services.store, deployment.id, {
-      code: 'deployed-code:crashing',
-      title: 'The deployed code keeps crashing',
-      description: `The bot's process exited ${streak} times within a minute (last: ${signal ?? `exit code ${code}`}). It is started again after a backoff. Its last errors:\n${why}`,
-      category: 'user_code',
-      grouped: { kind: raw(deployment.kind) },
-      data: { exit: raw(signal ?? String(code)), errors: raw(why) },
-      now: new Date().toISOString(),
-    }).catch((err) => this.services.log?.warn({ err }, 'runtime: recording a crash failed'))
+    await recordCrashing(this.services, crash, raiseIssues).catch((err) => this.services.log?.warn({ err }, 'runtime: recording a crash failed'))
+  }
+
+  /**
+   * The first answer of a process: it is healthy, so a crashing integration's installs show their own status again
+   * (whichever process of the database marked them), and crashing again raises the issue again. Its exits still
+   * count within the crash window.
+   */
+  private answered(deployment: Deployment, slot: Slot, running: Running): void {
+    if (running.answered) return
+    running.answered = true
+    if (slot.running === running) slot.crashReported = false
+    if (deployment.kind !== 'integration') return
+    clearCrashing(this.services.store.db, deployment.id).catch((err) => this.services.log?.warn({ err }, 'runtime: clearing a crash failed'))
   }
 
   /** A replaced process keeps answering what it was given for `drainMs`, then stops. */
