@@ -9,7 +9,7 @@ import { after, before, it } from 'node:test'
 import { describeEachStore } from './support.js'
 import { closedPort, eventually, incoming, setupChat, sleep, startHandler, type Handler, type Reply } from './runtime-support.js'
 
-const options = { runtimeTimeoutMs: 500, deliveryBackoffMs: 30, deliveryPollMs: 50, deliveryAttempts: 3 }
+const options = { runtimeTimeoutMs: 500, deliveryBackoffMs: 30, deliveryPollMs: 50, deliveryAttempts: 3, deliveryConcurrencyPerBot: 2 }
 
 describeEachStore(
   'runtime: delivery',
@@ -96,6 +96,38 @@ describeEachStore(
       await eventually(async () => order.length, (n) => n === 6)
       assert.ok(order.indexOf('end first') < order.indexOf('start second'), order.join(', '))
       assert.ok(order.indexOf('start elsewhere') < order.indexOf('end first'), order.join(', '))
+    })
+
+    it('messages written at once keep the per-bot bound and, in each conversation, one delivery at a time', async () => {
+      let inFlight = 0
+      let most = 0
+      const active = new Map<string, number>()
+      const overlaps: string[] = []
+      const bot = await handler(async (r) => {
+        const conversationId: string = r.body?.event?.payload?.message?.conversationId
+        inFlight++
+        most = Math.max(most, inFlight)
+        active.set(conversationId, (active.get(conversationId) ?? 0) + 1)
+        if (active.get(conversationId)! > 1) overlaps.push(conversationId)
+        await sleep(40)
+        active.set(conversationId, active.get(conversationId)! - 1)
+        inFlight--
+        return {}
+      })
+      const chat = await setupChat(server(), { botUrl: bot.url })
+      const { user } = await chat.integration.getOrCreateUser({ tags: { chatUserId: 'u1' } })
+      const conversations = await Promise.all(['p', 'q', 'r', 's'].map((chatId) => chat.integration.getOrCreateConversation({ channel: 'channel', tags: { chatId } })))
+      // Three messages per conversation, all written at the same time.
+      const writes = conversations.flatMap(({ conversation }) => [1, 2, 3].map((n) => ({ conversationId: conversation.id, userId: user.id, type: 'text', payload: { text: `${n}` }, tags: {} })))
+      await Promise.all(writes.map((message) => chat.integration.createMessage(message)))
+      await eventually(async () => bot.received.length, (n) => n === writes.length)
+      await eventually(async () => inFlight, (n) => n === 0)
+      assert.ok(most <= 2, `at most 2 deliveries in flight to one bot, saw ${most}`)
+      assert.ok(most >= 2, 'two conversations proceed at once')
+      assert.deepEqual(overlaps, [], 'one delivery at a time per conversation')
+      // Messages written concurrently have no order between them; each is delivered once.
+      const delivered = bot.received.map((r) => r.body.event.payload.message.id as string)
+      assert.equal(new Set(delivered).size, writes.length)
     })
 
     it('a bot that hangs or crashes holds up neither another bot nor the API; a garbage 2xx counts as answered', async () => {
