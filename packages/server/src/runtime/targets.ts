@@ -22,17 +22,36 @@ export async function callTarget(target: UrlTarget, request: Omit<Call, 'url'>):
   return result
 }
 
-type IntegrationRow = { name: string; url: string | null; code: string | null; secrets: string; workspaceId: string }
+type IntegrationRow = { name: string; url: string | null; hasCode: number | boolean; secrets: string; workspaceId: string; updatedAt: string }
 
 const integrationRow = prepared<{ id: string }, IntegrationRow>((db, p) =>
-  db.selectFrom('hubPackages').select(['name', 'url', 'code', 'secrets', 'workspaceId']).where('id', '=', p.id).where('kind', '=', 'integration'),
+  db
+    .selectFrom('hubPackages')
+    .select((eb) => ['name', 'url', eb('code', 'is not', null).as('hasCode'), 'secrets', 'workspaceId', 'updatedAt'])
+    .where('id', '=', p.id)
+    .where('kind', '=', 'integration'),
 )
+const integrationCode = prepared<{ id: string }, { code: string | null }>((db, p) => db.selectFrom('hubPackages').select('code').where('id', '=', p.id))
+
+const CODE_CACHE_LIMIT = 32
 
 export class Targets {
+  // An integration's bundle is megabytes, read once per version (its `updatedAt`) rather than on every delivery.
+  private readonly code = new Map<string, { updatedAt: string; code: string | null }>()
+
   constructor(
     private readonly db: () => Db,
     readonly runner: CodeRunner,
   ) {}
+
+  private async codeOf(integrationId: string, updatedAt: string): Promise<string | null> {
+    const known = this.code.get(integrationId)
+    if (known?.updatedAt === updatedAt) return known.code
+    const [row] = (await integrationCode(this.db(), { id: integrationId })).rows
+    if (this.code.size >= CODE_CACHE_LIMIT) this.code.clear()
+    this.code.set(integrationId, { updatedAt, code: row?.code ?? null })
+    return row?.code ?? null
+  }
 
   async bot(bot: BotRuntime): Promise<Target> {
     if (bot.url) return { url: bot.url }
@@ -44,9 +63,10 @@ export class Targets {
     const [row] = (await integrationRow(this.db(), { id: integrationId })).rows
     if (!row) return { missing: `integration "${integrationId}" doesn't exist` }
     if (row.url) return { url: row.url }
-    if (row.code) {
+    if (row.hasCode) {
       const secrets = parseJson<Record<string, string>>(row.secrets, {})
-      return this.runner.urlOf({ kind: 'integration', id: integrationId, workspaceId: row.workspaceId, code: row.code, secrets })
+      const code = await this.codeOf(integrationId, row.updatedAt)
+      if (code) return this.runner.urlOf({ kind: 'integration', id: integrationId, workspaceId: row.workspaceId, code, secrets })
     }
     return { missing: `integration "${row.name}" has no url and no code: nothing runs it on this server` }
   }

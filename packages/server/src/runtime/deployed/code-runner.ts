@@ -108,13 +108,25 @@ export class CodeRunner {
     private readonly options: RunnerOptions,
   ) {}
 
+  // A bundle is megabytes and this is asked on every delivery: its hash is computed once per version. The same
+  // version is the same string (the bot's cached definition, the targets' cached code), compared at no cost.
+  private readonly hashes = new Map<string, { code: string; hash: string }>()
+
+  private hashOf(key: string, code: string): string {
+    const known = this.hashes.get(key)
+    if (known?.code === code) return known.hash
+    const hash = codeHash(code)
+    this.hashes.set(key, { code, hash })
+    return hash
+  }
+
   /** The URL where the deployment answers, starting (or replacing) its process when needed. */
   async urlOf(deployment: Deployment): Promise<RunnerAnswer> {
     if (this.stopping) return { unavailable: 'the server is stopping' }
     const key = `${deployment.kind}:${deployment.id}`
     const slot = this.slots.get(key) ?? { crashes: [], retryAt: 0, crashReported: false }
     this.slots.set(key, slot)
-    const hash = codeHash(deployment.code)
+    const hash = this.hashOf(key, deployment.code)
     let running = slot.running
     if (running && (running.exited || running.hash !== hash)) {
       if (!running.exited) this.retire(running)
@@ -155,6 +167,7 @@ export class CodeRunner {
     const slot = this.slots.get(`${kind}:${id}`)
     if (slot?.running) void this.kill(slot.running)
     this.slots.delete(`${kind}:${id}`)
+    this.hashes.delete(`${kind}:${id}`)
   }
 
   /** Stops every process (the server is closing). */
