@@ -47,37 +47,47 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     const world: World = await buildWorld(server)
     const principals = new Map(world.principals.map((p) => [p.name, p]))
     let shrinking = false
+    let first: FuzzReport['failure']
+    let last: Promise<void> | undefined
     let drawn = 0
-    const property = fc.asyncProperty(requestArbitrary(world, server.url), async (request) => {
-      // Every fourth request (every one while shrinking) is checked to change nothing if it is rejected.
-      const before = shrinking || drawn++ % 4 === 0 ? await fingerprint(server) : undefined
-      const answer = await send(request, options.requestTimeoutMs ?? 30_000)
-      const problems: string[] = []
-      if (before !== undefined && !(answer instanceof Error) && answer.status >= 400 && answer.status < 500) {
-        const changed = changedTables(before, await fingerprint(server))
-        if (changed.length) problems.push(`a rejected request (${answer.status}) changed ${changed.join(', ')}`)
-      }
-      if (answer instanceof Error) {
-        problems.push(`no answer: ${answer.message}${(answer as { cause?: Error }).cause ? ` (${(answer as { cause?: Error }).cause!.message})` : ''}`)
-        if (!(await healthy(server))) problems.push('/healthz no longer answers')
-      } else {
-        problems.push(...violations(request, answer, principals.get(request.principal)!))
-      }
-      if (options.trace) options.trace(`${request.principal} ${request.operation} ${request.mutation} -> ${answer instanceof Error ? answer.message : `${answer.status} ${answer.text.slice(0, 160)}`}\n    ${toCurl(request)}`)
-      if (!shrinking) {
-        tally(report, request, answer, problems)
-        if (report.requests % 100 === 0) {
-          if (!(await healthy(server))) problems.push('/healthz no longer answers')
-          log(`${report.requests} requests, ${JSON.stringify(report.statusClasses)}`)
+    const property = fc.asyncProperty(requestArbitrary(world, server.url), (request) => {
+      // The request in flight when the time limit strikes is awaited after the check, so it is answered and judged.
+      const run = (async () => {
+        // Every fourth request (every one while shrinking) is checked to change nothing if it is rejected.
+        const before = shrinking || drawn++ % 4 === 0 ? await fingerprint(server) : undefined
+        const answer = await send(request, options.requestTimeoutMs ?? 30_000)
+        const problems: string[] = []
+        if (before !== undefined && !(answer instanceof Error) && answer.status >= 400 && answer.status < 500) {
+          const changed = changedTables(before, await fingerprint(server))
+          if (changed.length) problems.push(`a rejected request (${answer.status}) changed ${changed.join(', ')}`)
         }
-      }
-      if (problems.length) {
-        shrinking = true
-        throw new Error(problems.join('; '))
-      }
+        if (answer instanceof Error) {
+          problems.push(`no answer: ${answer.message}${(answer as { cause?: Error }).cause ? ` (${(answer as { cause?: Error }).cause!.message})` : ''}`)
+          if (!(await healthy(server))) problems.push('/healthz no longer answers')
+        } else {
+          problems.push(...violations(request, answer, principals.get(request.principal)!))
+        }
+        if (options.trace) options.trace(`${request.principal} ${request.operation} ${request.mutation} -> ${answer instanceof Error ? answer.message : `${answer.status} ${answer.text.slice(0, 160)}`}\n    ${toCurl(request)}`)
+        if (!shrinking) {
+          tally(report, request, answer, problems)
+          if (report.requests % 100 === 0) {
+            if (!(await healthy(server))) problems.push('/healthz no longer answers')
+            log(`${report.requests} requests, ${JSON.stringify(report.statusClasses)}`)
+          }
+        }
+        if (problems.length) {
+          if (!shrinking) first = { curl: toCurl(request), problems, request }
+          shrinking = true
+          throw new Error(problems.join('; '))
+        }
+      })()
+      last = run
+      return run
     })
     const result = await fc.check(property, { seed: options.seed, numRuns: options.requests, interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false, endOnFailure: false })
-    report.failure = failureOf(result, (request) => request)
+    await last?.catch(() => {})
+    // A time limit that cuts the shrinking short leaves fast-check without a counterexample: the first failure stands.
+    report.failure = failureOf(result, (request) => request) ?? first
     if (!report.failure && options.urlRequests) await fuzzFileUrls(server, { ...options, requests: options.urlRequests, timeLimitMs: options.urlTimeLimitMs }, report)
   } finally {
     await server.close()
