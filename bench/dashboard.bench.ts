@@ -18,12 +18,11 @@ import { gzipSync } from 'node:zlib'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.js'
 import { Client } from '@bpkit/client'
 import { startTestServer } from '@bpkit/server'
 
 const DIST = fileURLToPath(new URL('../packages/dashboard/dist', import.meta.url))
-const CHROMIUM = process.env.BPKIT_CHROMIUM ?? '/usr/bin/chromium'
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000)
 const WARM_RUNS = 7
 const LIVE_MESSAGES = 40
@@ -34,15 +33,10 @@ const pct = (xs: number[], p: number) => {
 }
 const ms = (x: number) => `${x.toFixed(0)} ms`
 
-if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM} (apt-get install -y chromium)`)
 if (!existsSync(join(DIST, 'index.html'))) throw new Error('the dashboard is not built: npm run build')
 
 const server = await startTestServer({ dashboardDir: DIST })
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-})
+const browser = await launchChromium()
 try {
   const link = async () => {
     const r = await fetch(`${server.url}/auth/sign-in-links`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` } })

@@ -18,6 +18,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
+import { withPostgresDatabase } from './postgres.js'
 
 const SELF = fileURLToPath(import.meta.url)
 const CLI = fileURLToPath(new URL('../packages/cli/dist/index.js', import.meta.url))
@@ -29,7 +30,6 @@ const SIZES = [
 const FILES = 10
 const PARAGRAPHS_PER_FILE = 1_000
 const QUERIES = 400
-const POSTGRES_URL = process.env.BPKIT_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 // ---------------------------------------------------------------- role: the bare server
 
@@ -195,26 +195,6 @@ async function searchLatency(served: Child) {
   return { passages, indexingMs: indexing.ms, p50: percentile(latencies, 50), p99: percentile(latencies, 99), hits: hits / QUERIES }
 }
 
-async function withPostgresDatabase<T>(fn: (url: string) => Promise<T>): Promise<T | undefined> {
-  const { default: pg } = await import('pg')
-  const admin = new pg.Client({ connectionString: POSTGRES_URL })
-  try {
-    await admin.connect()
-  } catch {
-    return undefined
-  }
-  const name = `bpkit_bench_files_${randomBytes(4).toString('hex')}`
-  await admin.query(`CREATE DATABASE ${name}`)
-  try {
-    const url = new URL(POSTGRES_URL)
-    url.pathname = `/${name}`
-    return await fn(url.href)
-  } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`)
-    await admin.end()
-  }
-}
-
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -235,7 +215,7 @@ async function main() {
     const served = await serve(join(dir, 'sqlite'))
     const { rows, rss } = await transfers(bare, served)
     const sqlite = await searchLatency(served)
-    const postgres = await withPostgresDatabase(async (url) => {
+    const postgres = await withPostgresDatabase('bpkit_bench_files', async (url) => {
       const child = await serve(join(dir, 'postgres'), url)
       try {
         return await searchLatency(child)

@@ -99,7 +99,7 @@ async function run(name: string, database?: string): Promise<StoreResult> {
       samples.sort((a, b) => a - b)
       timings.push({ p50: percentile(samples, 50), p99: percentile(samples, 99) })
       const input = { table: 'BenchTable', ...query.input() } as never
-      plans.push(query.input().group ? [] : await dialect.explain(store.db as unknown as Kysely<any>, findQuery(store.db, dialect, table, input).compile()))
+      plans.push(query.input().group ? [] : await dialect.explain(store.db as unknown as Kysely<any>, findQuery(store.db, dialect, table, input, { maxDepth: server.server.config.maxFilterDepth }).compile()))
     }
     return { name, rowsPerSecond, timings, plans }
   } finally {

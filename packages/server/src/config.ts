@@ -34,6 +34,11 @@ export type ServerOptions = {
   maxTags?: number
   /** Deepest nesting of arrays and objects a JSON body may have. Default 64 (`BPKIT_MAX_JSON_DEPTH`). */
   maxJsonDepth?: number
+  /**
+   * Deepest nesting of a table filter (`$and`, `$or`, `$not`); deeper is a 400 InvalidQuery. Default 32
+   * (`BPKIT_MAX_FILTER_DEPTH`). A JSON body deeper than `maxJsonDepth` is refused before the filter is read.
+   */
+  maxFilterDepth?: number
   /** Requests of one token in flight at once; more answer 429 RateLimited. 0 is no limit. Default 256 (`BPKIT_MAX_CONCURRENT_PER_TOKEN`). */
   maxConcurrentPerToken?: number
   /** Requests a minute one token may send; more answer 429 RateLimited with Retry-After. Default 0: off (`BPKIT_RATE_LIMIT_PER_TOKEN`). */
@@ -140,6 +145,7 @@ export function resolveConfig(options: ServerOptions = {}, processEnv: Env = pro
     headerLimit: options.headerLimit ?? numberFrom(env.BPKIT_HEADER_LIMIT, 'BPKIT_HEADER_LIMIT') ?? 16 * 1024,
     maxTags: options.maxTags ?? numberFrom(env.BPKIT_MAX_TAGS, 'BPKIT_MAX_TAGS') ?? 200,
     maxJsonDepth: options.maxJsonDepth ?? numberFrom(env.BPKIT_MAX_JSON_DEPTH, 'BPKIT_MAX_JSON_DEPTH') ?? 64,
+    maxFilterDepth: options.maxFilterDepth ?? positiveFrom(env.BPKIT_MAX_FILTER_DEPTH, 'BPKIT_MAX_FILTER_DEPTH') ?? 32,
     maxConcurrentPerToken: options.maxConcurrentPerToken ?? numberFrom(env.BPKIT_MAX_CONCURRENT_PER_TOKEN, 'BPKIT_MAX_CONCURRENT_PER_TOKEN') ?? 256,
     rateLimitPerToken: options.rateLimitPerToken ?? numberFrom(env.BPKIT_RATE_LIMIT_PER_TOKEN, 'BPKIT_RATE_LIMIT_PER_TOKEN') ?? 0,
     rateLimitPerBot: options.rateLimitPerBot ?? numberFrom(env.BPKIT_RATE_LIMIT_PER_BOT, 'BPKIT_RATE_LIMIT_PER_BOT') ?? 0,

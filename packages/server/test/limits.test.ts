@@ -8,6 +8,7 @@ import { connect } from 'node:net'
 import { resolveConfig } from '../src/config.js'
 import { startTestServer, type TestServer } from '@bpkit/server'
 import { assertErrorEnvelope, createOtherAccount, raw } from './admin-support.js'
+import { stores } from './support.js'
 
 const assertRateLimited = (response: Awaited<ReturnType<typeof raw>>, message: RegExp) => {
   assertErrorEnvelope(response, 429, 'RateLimited', message)
@@ -24,10 +25,48 @@ describe('limits: defaults', () => {
     assert.equal(config.maxTags, 200)
     assert.equal(config.maxJsonDepth, 64)
     assert.equal(config.headerLimit, 16 * 1024)
-    const set = resolveConfig({}, { BPKIT_RATE_LIMIT_PER_TOKEN: '60', BPKIT_RATE_LIMIT_PER_BOT: '600', BPKIT_MAX_CONCURRENT_PER_TOKEN: '8', BPKIT_MAX_TAGS: '50', BPKIT_MAX_JSON_DEPTH: '10', BPKIT_HEADER_LIMIT: '4096' })
-    assert.deepEqual([set.rateLimitPerToken, set.rateLimitPerBot, set.maxConcurrentPerToken, set.maxTags, set.maxJsonDepth, set.headerLimit], [60, 600, 8, 50, 10, 4096])
+    assert.equal(config.maxFilterDepth, 32)
+    const set = resolveConfig({}, { BPKIT_RATE_LIMIT_PER_TOKEN: '60', BPKIT_RATE_LIMIT_PER_BOT: '600', BPKIT_MAX_CONCURRENT_PER_TOKEN: '8', BPKIT_MAX_TAGS: '50', BPKIT_MAX_JSON_DEPTH: '10', BPKIT_HEADER_LIMIT: '4096', BPKIT_MAX_FILTER_DEPTH: '5' })
+    assert.deepEqual([set.rateLimitPerToken, set.rateLimitPerBot, set.maxConcurrentPerToken, set.maxTags, set.maxJsonDepth, set.headerLimit, set.maxFilterDepth], [60, 600, 8, 50, 10, 4096, 5])
+    assert.throws(() => resolveConfig({}, { BPKIT_MAX_FILTER_DEPTH: '0' }), /BPKIT_MAX_FILTER_DEPTH/)
   })
 })
+
+/** A filter on column `n` nested `levels` deep in `$not`s (an even count keeps its meaning: n = 1). */
+const notNested = (levels: number): object => (levels === 0 ? { n: 1 } : { $not: notNested(levels - 1) })
+
+for (const store of stores) {
+  describe(`limits: table filter depth (${store.name})`, () => {
+    const servers: TestServer[] = []
+    const serve = async (options: { maxFilterDepth?: number }) => {
+      const server = await startTestServer({ database: store.database, ...options })
+      servers.push(server)
+      const created = await raw(server, 'POST', '/v1/tables/depthTable', { body: { schema: { type: 'object', properties: { n: { type: 'number' } } } } })
+      assert.ok(created.status < 300, JSON.stringify(created.body))
+      assert.equal((await raw(server, 'POST', '/v1/tables/depthTable/rows', { body: { rows: [{ n: 1 }, { n: 2 }] } })).status, 200)
+      return server
+    }
+    const find = (server: TestServer, filter: object) => raw(server, 'POST', '/v1/tables/depthTable/rows/find', { body: { filter } })
+    after(() => Promise.all(servers.map((s) => s.close())))
+
+    it('a filter deeper than maxFilterDepth is 400 InvalidQuery naming the limit; one at the limit runs, on findTableRows and deleteTableRows', async () => {
+      const server = await serve({ maxFilterDepth: 4 })
+      const within = await find(server, notNested(4))
+      assert.equal(within.status, 200, JSON.stringify(within.body))
+      assert.deepEqual((within.body as { rows: { n: number }[] }).rows.map((r) => r.n), [1])
+      assertErrorEnvelope(await find(server, notNested(5)), 400, 'InvalidQuery', /nest at most 4 levels deep \(the limit is BPKIT_MAX_FILTER_DEPTH\)/)
+      const deleted = await raw(server, 'POST', '/v1/tables/depthTable/rows/delete', { body: { filter: notNested(6) } })
+      assertErrorEnvelope(deleted, 400, 'InvalidQuery', /nest at most 4 levels deep/)
+      assert.equal(((await find(server, {})).body as { rows: unknown[] }).rows.length, 2, 'the refused delete removed nothing')
+    })
+
+    it('the default is 32 levels: 32 pass, 33 do not', async () => {
+      const server = await serve({})
+      assert.equal((await find(server, notNested(32))).status, 200)
+      assertErrorEnvelope(await find(server, notNested(33)), 400, 'InvalidQuery', /nest at most 32 levels deep/)
+    })
+  })
+}
 
 describe('limits: requests a minute per token', () => {
   let server: TestServer

@@ -38,7 +38,7 @@ async function sendContent(services: Services, row: FileRow | undefined, fileId:
   const range = requestedRange(request.headers.range, size)
   if (range === 'unsatisfiable') {
     const error = invalidPayload(`Range not satisfiable: ${JSON.stringify(request.headers.range)} starts past the end of this ${size}-byte file`)
-    return reply.code(416).header('content-range', `bytes */${size}`).type('application/json').send(JSON.stringify({ ...error.toJSON(), code: 416 }))
+    return reply.code(416).header('x-request-id', request.id).header('content-range', `bytes */${size}`).type('application/json').send(JSON.stringify({ ...error.toJSON(), code: 416 }))
   }
   reply.header('content-type', row.contentType).header('cache-control', cacheControl).header('accept-ranges', 'bytes')
   if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`)

@@ -50,7 +50,8 @@ const not = (c: Sql<boolean>) => sql<boolean>`(NOT ${c})`
 const and = (cs: Sql<boolean>[]) => balanced(cs, 'AND', TRUE)
 const or = (cs: Sql<boolean>[]) => balanced(cs, 'OR', FALSE)
 
-const MAX_DEPTH = 32
+/** What one filter may ask of the store; the depth is a server setting (`maxFilterDepth`, BPKIT_MAX_FILTER_DEPTH). */
+export type FilterLimits = { maxDepth: number }
 const MAX_CONDITIONS = 500
 const MAX_LIST = 1000
 
@@ -64,6 +65,7 @@ export class FilterCompiler {
   constructor(
     private readonly dialect: TablesDialect,
     private readonly columns: ReadonlyMap<string, Column>,
+    private readonly limits: FilterLimits,
   ) {}
 
   compile(filter: unknown): Sql<boolean> {
@@ -72,7 +74,8 @@ export class FilterCompiler {
 
   private document(filter: unknown, where: string, depth: number): Sql<boolean> {
     if (!isPlainObject(filter)) throw invalidQuery(`${where} must be an object, got ${describe(filter)}`)
-    if (depth > MAX_DEPTH) throw invalidQuery(`${where}: filters nest at most ${MAX_DEPTH} levels deep`)
+    const max = this.limits.maxDepth
+    if (depth > max) throw invalidQuery(`${where}: filters nest at most ${max} levels deep (the limit is BPKIT_MAX_FILTER_DEPTH)`)
     return and(
       Object.entries(filter).map(([key, value]) => {
         const at = `${where}.${key}`
@@ -211,6 +214,6 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
-export function compileFilter(filter: unknown, dialect: TablesDialect, columns: ReadonlyMap<string, Column>): Sql<boolean> {
-  return new FilterCompiler(dialect, columns).compile(filter)
+export function compileFilter(filter: unknown, dialect: TablesDialect, columns: ReadonlyMap<string, Column>, limits: FilterLimits): Sql<boolean> {
+  return new FilterCompiler(dialect, columns, limits).compile(filter)
 }

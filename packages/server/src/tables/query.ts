@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { PublicApi } from '@bpkit/spec'
 import type { Db } from '../store/store.js'
 import { scalarKind, type Sql, type TablesDialect } from './dialect.js'
-import { compileFilter, invalidQuery, resolveField, type Field } from './filter.js'
+import { compileFilter, invalidQuery, resolveField, type Field, type FilterLimits } from './filter.js'
 import { rowData, toRow, type LoadedTable, type StoredRow } from './models.js'
 import { searchTerms } from './search.js'
 
@@ -27,17 +27,17 @@ function columnExpr(dialect: TablesDialect, field: Field, where: string): Sql {
 /** Missing values sort first going up and last going down, on both stores. */
 const ordered = (expr: Sql, direction: Direction) => sql`${expr} ${sql.raw(direction === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST')}`
 
-export function whereOf(dialect: TablesDialect, table: LoadedTable, filter: unknown): Sql<boolean> {
-  return filter === undefined ? TRUE : compileFilter(filter, dialect, table.columnsByName)
+export function whereOf(dialect: TablesDialect, table: LoadedTable, filter: unknown, limits: FilterLimits): Sql<boolean> {
+  return filter === undefined ? TRUE : compileFilter(filter, dialect, table.columnsByName, limits)
 }
 
 /** The SELECT of a find, without running it (the benchmark explains it). */
-export function findQuery(db: Db, dialect: TablesDialect, table: LoadedTable, input: FindInput) {
+export function findQuery(db: Db, dialect: TablesDialect, table: LoadedTable, input: FindInput, limits: FilterLimits) {
   const limit = input.limit ?? 100
   const offset = input.offset ?? 0
   const direction: Direction = input.orderDirection ?? 'asc'
   const terms = input.search !== undefined ? searchTerms(input.search) : undefined
-  const conditions = [whereOf(dialect, table, input.filter)]
+  const conditions = [whereOf(dialect, table, input.filter, limits)]
   let similarity: Sql | undefined
   if (terms) {
     const matches = terms.map((t) => dialect.searchMatches(table.rowsTable, t))
@@ -61,16 +61,16 @@ export function findQuery(db: Db, dialect: TablesDialect, table: LoadedTable, in
   return query.limit(limit + 1).offset(offset)
 }
 
-export async function findRows(db: Db, dialect: TablesDialect, table: LoadedTable, input: FindInput): Promise<PublicApi.FindTableRowsResponse> {
+export async function findRows(db: Db, dialect: TablesDialect, table: LoadedTable, input: FindInput, limits: FilterLimits): Promise<PublicApi.FindTableRowsResponse> {
   const limit = input.limit ?? 100
   const offset = input.offset ?? 0
   const warnings: string[] = []
   if (input.search !== undefined && !table.columns.some((c) => c.searchable)) {
     warnings.push('The table has no searchable column: mark columns with "x-zui": { "searchable": true } to search them')
   }
-  if (input.group) return { ...(await groupRows(db, dialect, table, input)), ...(warnings.length && { warnings }) }
+  if (input.group) return { ...(await groupRows(db, dialect, table, input, limits)), ...(warnings.length && { warnings }) }
   const select = input.select?.map((path) => resolveField(path, table.columnsByName, 'select'))
-  const found = (await findQuery(db, dialect, table, input).execute()) as (StoredRow & { similarity?: number | string })[]
+  const found = (await findQuery(db, dialect, table, input, limits).execute()) as (StoredRow & { similarity?: number | string })[]
   const rows = found.slice(0, limit).map((stored) => {
     const data = rowData(stored)
     const row = toRow(stored, select ? project(data, select) : data)
@@ -152,12 +152,12 @@ function aggregate(dialect: TablesDialect, op: Aggregation, expr: Sql): Sql {
 const compareValues = (a: unknown, b: unknown) => (a === b ? 0 : (a as any) < (b as any) ? -1 : 1)
 
 /** One output row per group: `<column><Aggregation>` for each requested aggregation, e.g. `statusKey`, `amountSum`. */
-async function groupRows(db: Db, dialect: TablesDialect, table: LoadedTable, input: FindInput) {
+async function groupRows(db: Db, dialect: TablesDialect, table: LoadedTable, input: FindInput, limits: FilterLimits) {
   const limit = input.limit ?? 100
   const offset = input.offset ?? 0
   const direction: Direction = input.orderDirection ?? 'asc'
   const columns = parseGroup(dialect, table, input.group!)
-  const conditions = [whereOf(dialect, table, input.filter)]
+  const conditions = [whereOf(dialect, table, input.filter, limits)]
   if (input.search !== undefined) {
     const matches = searchTerms(input.search).map((t) => dialect.searchMatches(table.rowsTable, t))
     conditions.push(matches.length ? sql<boolean>`(${sql.join(matches, sql` OR `)})` : sql<boolean>`(1 = 0)`)

@@ -3,7 +3,8 @@ import { ApiError, invalidPayload, notFound } from '../errors.js'
 import type { PublicHandlers } from '../handlers.js'
 import type { Db } from '../store/store.js'
 import { dialectFor, isUniqueViolation, queryErrorMessage, scalarKind, type TablesDialect } from './dialect.js'
-import { invalidQuery } from './filter.js'
+import type { RequestContext } from '../context.js'
+import { invalidQuery, type FilterLimits } from './filter.js'
 import { findTable, rowData, toRow, type LoadedTable, type StoredRow } from './models.js'
 import { findRows, whereOf } from './query.js'
 import { validateRows, type RowLabel } from './schema.js'
@@ -195,7 +196,7 @@ export const rowHandlers: PublicHandlers = {
         }
       })
     } else {
-      const where = input.filter !== undefined ? whereOf(dialect, table, input.filter) : sql<boolean>`(1 = 1)`
+      const where = input.filter !== undefined ? whereOf(dialect, table, input.filter, filterLimits(ctx)) : sql<boolean>`(1 = 1)`
       const result = await guarded(table, () => db.deleteFrom(table.rowsTable).where(where).executeTakeFirst())
       deleted = Number(result.numDeletedRows)
     }
@@ -204,9 +205,11 @@ export const rowHandlers: PublicHandlers = {
 
   async findTableRows(input, ctx) {
     const table = await tableFor(ctx, input.table)
-    return guarded(table, () => findRows(ctx.db, dialectFor(ctx.store.dialect), table, input))
+    return guarded(table, () => findRows(ctx.db, dialectFor(ctx.store.dialect), table, input, filterLimits(ctx)))
   },
 }
+
+const filterLimits = (ctx: RequestContext): FilterLimits => ({ maxDepth: ctx.services.config.maxFilterDepth })
 
 /** The rows an upsert row updates: the row with its `id`, or those with its key column's value. */
 async function upsertTargets(db: Db, dialect: TablesDialect, table: LoadedTable, keyColumn: string, row: Data, index: number): Promise<StoredRow[]> {

@@ -1,4 +1,7 @@
-/** `npm run fuzz -- --seed N --requests M [--time-limit S] [--postgres URL]`: a long fuzz run, its report on stdout. */
+/**
+ * `npm run fuzz -- --seed N --requests M [--url-requests U] [--time-limit S] [--postgres URL]`: a long fuzz run, its
+ * report on stdout. `--url-requests` (default a tenth of M) go to the file upload and download URLs after the API's.
+ */
 import { parseArgs } from 'node:util'
 import { describeReport, runFuzz } from './run.js'
 
@@ -6,6 +9,7 @@ const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     requests: { type: 'string', default: '10000' },
+    'url-requests': { type: 'string' },
     'time-limit': { type: 'string' },
     postgres: { type: 'string' },
   },
@@ -13,6 +17,7 @@ const { values } = parseArgs({
 const report = await runFuzz({
   seed: Number(values.seed),
   requests: Number(values.requests),
+  urlRequests: values['url-requests'] !== undefined ? Number(values['url-requests']) : Math.ceil(Number(values.requests) / 10),
   timeLimitMs: values['time-limit'] ? Number(values['time-limit']) * 1000 : undefined,
   database: values.postgres ?? process.env.BPKIT_FUZZ_POSTGRES_URL,
   log: (line) => process.stderr.write(`${line}\n`),

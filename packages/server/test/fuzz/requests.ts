@@ -105,7 +105,7 @@ function partsArbitrary(op: Operation, principal: Principal, world: World): fc.A
 const text = (value: unknown): string => (typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value))
 
 /** Percent-encodes any string, even one with a lone surrogate (sent as its UTF-8 replacement bytes). */
-function encodeSegment(value: string): string {
+export function encodeSegment(value: string): string {
   try {
     return encodeURIComponent(value)
   } catch {
