@@ -1,30 +1,18 @@
-import { useState } from 'preact/hooks'
 import { api } from '../api.js'
 import { useLive } from '../live.js'
-import { setQuery, useLocation } from '../router.js'
 import type { BotPageProps } from '../pages/bot.js'
-import { Empty, ErrorNote, Field, Grid, More, Section, Tags, Time, usePaged, valueOf } from '../ui.js'
+import { Empty, ErrorNote, Grid, More, Section, Tags, Time, usePaged } from '../ui.js'
+import { useTagSearch } from './tag-search.js'
 import Transcript from './transcript.js'
-
-/** `key=value key2=value2` into a tags object. */
-export function parseTags(text: string): Record<string, string> | undefined {
-  const tags: Record<string, string> = {}
-  for (const part of text.split(/[\s,]+/).filter(Boolean)) {
-    const i = part.indexOf('=')
-    if (i > 0) tags[part.slice(0, i)] = part.slice(i + 1)
-  }
-  return Object.keys(tags).length ? tags : undefined
-}
 
 export default function Conversations(props: BotPageProps) {
   if (props.sub) return <Transcript {...props} conversationId={props.sub} />
   const { workspaceId, botId } = props
   const client = api({ workspaceId, botId })
-  const { query } = useLocation()
-  const tagText = query.get('tags') ?? ''
-  const [draft, setDraft] = useState(tagText)
+  const search = useTagSearch()
+  const tagText = search.text
   const list = usePaged(async (nextToken) => {
-    const r = await client.listConversations({ nextToken, tags: parseTags(tagText), sortField: 'createdAt', sortDirection: 'desc' } as never)
+    const r = await client.listConversations({ nextToken, tags: search.tags, sortField: 'createdAt', sortDirection: 'desc' } as never)
     return { items: r.conversations, nextToken: r.meta.nextToken }
   }, [botId, tagText])
   useLive(
@@ -40,21 +28,7 @@ export default function Conversations(props: BotPageProps) {
   return (
     <Section
       title="Conversations"
-      actions={
-        <form
-          class="inline"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault()
-            setQuery({ tags: draft.trim() || undefined })
-          }}
-        >
-          <Field label="Tags">
-            <input value={draft} onInput={(e) => setDraft(valueOf(e))} placeholder="key=value" />
-          </Field>
-          <button type="submit">Search</button>
-        </form>
-      }
+      actions={search.form}
     >
       <ErrorNote error={list.error} />
       <Grid label="Conversations" head={['Conversation', 'Channel', 'Tags', 'Created', 'Updated']}>

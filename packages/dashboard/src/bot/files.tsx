@@ -1,34 +1,24 @@
 /** Files: list (newest first, filter by tag), tags, a preview of text and images, download. */
 import { useEffect, useState } from 'preact/hooks'
 import { api, describeError } from '../api.js'
-import { setQuery, useLocation } from '../router.js'
 import type { BotPageProps } from '../pages/bot.js'
-import { Empty, ErrorNote, Field, Grid, More, Section, Tags, Time, usePaged, valueOf } from '../ui.js'
-import { parseTags } from './conversations.js'
+import { Empty, ErrorNote, Grid, More, Section, Tags, Time, usePaged } from '../ui.js'
+import { useTagSearch } from './tag-search.js'
 
 type FileRow = { id: string; key: string; size: number | null; contentType: string; tags: Record<string, string>; createdAt: string; status: string; url?: string }
 
 export default function Files({ workspaceId, botId }: BotPageProps) {
   const client = api({ workspaceId, botId })
-  const { query } = useLocation()
-  const tagText = query.get('tags') ?? ''
-  const [draft, setDraft] = useState(tagText)
+  const search = useTagSearch()
   const [selected, setSelected] = useState<string>()
   const list = usePaged(async (nextToken) => {
-    const r = await client.listFiles({ nextToken, tags: parseTags(tagText), sortField: 'createdAt', sortDirection: 'desc' } as never)
+    const r = await client.listFiles({ nextToken, tags: search.tags, sortField: 'createdAt', sortDirection: 'desc' } as never)
     return { items: r.files as unknown as FileRow[], nextToken: r.meta.nextToken }
-  }, [botId, tagText])
+  }, [botId, search.text])
   return (
     <Section
       title="Files"
-      actions={
-        <form class="inline" role="search" onSubmit={(e) => (e.preventDefault(), setQuery({ tags: draft.trim() || undefined }))}>
-          <Field label="Tags">
-            <input value={draft} onInput={(e) => setDraft(valueOf(e))} placeholder="key=value" />
-          </Field>
-          <button type="submit">Search</button>
-        </form>
-      }
+      actions={search.form}
     >
       <ErrorNote error={list.error} />
       <Grid label="Files" head={['Key', 'Type', 'Size', 'Tags', 'Created', '']}>

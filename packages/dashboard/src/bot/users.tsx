@@ -1,18 +1,15 @@
-import { useState } from 'preact/hooks'
 import { api } from '../api.js'
 import { useLive } from '../live.js'
-import { setQuery, useLocation } from '../router.js'
 import type { BotPageProps } from '../pages/bot.js'
-import { Empty, ErrorNote, Field, Grid, Json, More, Section, Tags, Time, usePaged, valueOf } from '../ui.js'
-import { parseTags } from './conversations.js'
+import { Empty, ErrorNote, Grid, Json, More, Section, Tags, Time, usePaged } from '../ui.js'
+import { useTagSearch } from './tag-search.js'
 
 export default function Users({ workspaceId, botId }: BotPageProps) {
   const client = api({ workspaceId, botId })
-  const { query } = useLocation()
-  const tagText = query.get('tags') ?? ''
-  const [draft, setDraft] = useState(tagText)
+  const search = useTagSearch()
+  const tagText = search.text
   const list = usePaged(async (nextToken) => {
-    const r = await client.listUsers({ nextToken, tags: parseTags(tagText) } as never)
+    const r = await client.listUsers({ nextToken, tags: search.tags } as never)
     return { items: r.users, nextToken: r.meta.nextToken }
   }, [botId, tagText])
   // A user seen for the first time in a live message joins the list (when no tag filter is set).
@@ -28,14 +25,7 @@ export default function Users({ workspaceId, botId }: BotPageProps) {
   return (
     <Section
       title="Users"
-      actions={
-        <form class="inline" role="search" onSubmit={(e) => (e.preventDefault(), setQuery({ tags: draft.trim() || undefined }))}>
-          <Field label="Tags">
-            <input value={draft} onInput={(e) => setDraft(valueOf(e))} placeholder="key=value" />
-          </Field>
-          <button type="submit">Search</button>
-        </form>
-      }
+      actions={search.form}
     >
       <ErrorNote error={list.error} />
       <Grid label="Users" head={['User', 'Name', 'Tags', 'Created', '']}>
