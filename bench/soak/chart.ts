@@ -1,4 +1,4 @@
-/** The soak's series as an SVG chart: RSS in one panel, p50 and p99 latency in the other, one colour per database. */
+/** The soak's series as an SVG chart: RSS and V8's heap in one panel, p50 and p99 latency in the other, one colour per database. */
 import type { Sample } from './series.js'
 
 export type Run = { name: string; samples: Sample[] }
@@ -57,7 +57,10 @@ function legend(top: number, entries: { label: string; colour: string; dashed?: 
 export function soakChart(runs: Run[], title: string, warmupMinutes: number): string {
   const xMax = Math.max(1, ...runs.flatMap((r) => r.samples.map((s) => s.at / 60)))
   const colour = (i: number) => COLOURS[i % COLOURS.length]!
-  const rss = runs.map((r, i) => ({ points: r.samples.map((s) => [s.at / 60, s.rssMiB] as [number, number]), colour: colour(i) }))
+  const memory = runs.flatMap((r, i) => [
+    { points: r.samples.map((s) => [s.at / 60, s.rssMiB] as [number, number]), colour: colour(i) },
+    { points: r.samples.map((s) => [s.at / 60, s.heapTotalMiB] as [number, number]), colour: colour(i), dashed: true },
+  ])
   const latency = runs.flatMap((r, i) => [
     { points: r.samples.map((s) => [s.at / 60, s.p99] as [number, number]), colour: colour(i) },
     { points: r.samples.map((s) => [s.at / 60, s.p50] as [number, number]), colour: colour(i), dashed: true },
@@ -68,8 +71,8 @@ export function soakChart(runs: Run[], title: string, warmupMinutes: number): st
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="DejaVu Sans, sans-serif">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="${LEFT}" y="20" font-size="13" fill="#444">${escape(title)}</text>`,
-    panel(TOP + 20, 'Server RSS (VmRSS), every 30 s', 'MiB', rss, xMax, warmupMinutes),
-    legend(TOP + 20, runs.map((r, i) => ({ label: r.name, colour: colour(i) }))),
+    panel(TOP + 20, 'Server memory every 30 s: RSS (solid), V8 heap committed (dashed)', 'MiB', memory, xMax, warmupMinutes),
+    legend(TOP + 20, runs.flatMap((r, i) => [{ label: `${r.name} RSS`, colour: colour(i) }, { label: `${r.name} heap`, colour: colour(i), dashed: true }])),
     panel(second, 'Request latency per 30 s window: p99 (solid), p50 (dashed)', 'ms', latency, xMax, warmupMinutes),
     legend(second, runs.flatMap((r, i) => [{ label: `${r.name} p99`, colour: colour(i) }, { label: `${r.name} p50`, colour: colour(i), dashed: true }])),
     '</svg>',
