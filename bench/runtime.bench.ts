@@ -54,6 +54,9 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
   })
 }
 
+/** Every server this process listens on, closed when the orchestrator is done (the handlers' role keeps its own). */
+const listening = new Set<http.Server>()
+
 function listen(handle: (path: string, headers: http.IncomingHttpHeaders, body: any) => Promise<unknown>): Promise<string> {
   const server = http.createServer((req, res) => {
     let raw = ''
@@ -68,6 +71,7 @@ function listen(handle: (path: string, headers: http.IncomingHttpHeaders, body: 
     })
   })
   server.keepAliveTimeout = 60_000
+  listening.add(server)
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
 }
 
@@ -298,6 +302,8 @@ async function main() {
     for (const child of children) await stop(child)
     rmSync(dataDir, { recursive: true, force: true })
     agent.destroy()
+    // The collector's kept-alive sockets would keep the process alive after it printed.
+    for (const server of listening) server.close().closeAllConnections()
   }
 }
 

@@ -160,3 +160,34 @@ describeEachStore(
   },
   options,
 )
+
+// With the poll a minute away, only what happens in this process can set a delivery off: the test fails (after
+// `eventually`'s 10 s) if a delivery waits for the poll.
+describeEachStore(
+  'runtime: delivery without waiting for the poll',
+  ({ server }) => {
+    it('a delivery held back behind one in flight goes out as soon as that one is answered', async () => {
+      const order: string[] = []
+      const bot = await startHandler(async (r) => {
+        const text = r.body?.event?.payload?.message?.payload?.text
+        order.push(`start ${text}`)
+        if (text === 'first') await sleep(200)
+        order.push(`end ${text}`)
+        return {}
+      })
+      try {
+        const chat = await setupChat(server(), { botUrl: bot.url })
+        await incoming(chat, 'first', 'a')
+        await incoming(chat, 'second', 'a')
+        await eventually(async () => order.length, (n) => n === 4)
+        assert.deepEqual(order, ['start first', 'end first', 'start second', 'end second'])
+        // And again once the dispatcher has found the outbox empty: a new message still goes out at once.
+        await incoming(chat, 'third', 'a')
+        await eventually(async () => order.length, (n) => n === 6)
+      } finally {
+        await bot.close()
+      }
+    })
+  },
+  { ...options, deliveryPollMs: 60_000 },
+)

@@ -7,7 +7,7 @@ import { botHeaders, integrationHeaders } from './protocol.js'
 import { callTarget, type Target, type Targets, type UrlTarget } from './targets.js'
 import { answerMessage, readJson, type CallResult } from './transport.js'
 import type { RuntimeTables } from './tables.js'
-import type { Insertable } from 'kysely'
+import { prepared, rowOf } from '../store/prepared.js'
 
 export type DispatchOptions = {
   /** Longest a bot or integration may take to answer one call. */
@@ -25,6 +25,17 @@ export type DispatchOptions = {
 }
 
 type Delivery = RuntimeTables['deliveries']
+type Attempt = RuntimeTables['deliveryAttempts']
+
+// The statements of every settled delivery, built once (see store/prepared.ts).
+const attemptColumns = ['id', 'deliveryId', 'botId', 'startedAt', 'durationMs', 'request', 'status', 'response', 'error'] as const satisfies readonly (keyof Attempt)[]
+const insertAttempt = prepared<Attempt, never>((db, p) => db.insertInto('deliveryAttempts').values(rowOf(p, attemptColumns)))
+const settleDelivery = prepared<{ id: string; status: string; lastError: string | null; updatedAt: string }, never>((db, p) =>
+  db.updateTable('deliveries').set({ status: p.status, leaseUntil: null, lastError: p.lastError, updatedAt: p.updatedAt }).where('id', '=', p.id),
+)
+const settleEvent = prepared<{ id: string; status: string; failureReason: string | null }, never>((db, p) =>
+  db.updateTable('events').set({ status: p.status, failureReason: p.failureReason }).where('id', '=', p.id),
+)
 
 const MAX_BACKOFF_MS = 5 * 60_000
 const MAX_STORED_ANSWER = 16 * 1024
@@ -63,6 +74,13 @@ export class Dispatcher {
   private woken = false
   private ticking = false
   private again = false
+  /**
+   * Whether the outbox may hold deliveries this process could send once a send of its own ends: set by every
+   * wake from outside (a write, the poll), cleared by a claim that found nothing due while nothing was in flight
+   * here. While it is clear a finished send claims nothing, which spares a query per delivery when every
+   * delivery is handed off as it is written.
+   */
+  private mayHaveDue = true
 
   constructor(
     private readonly services: Services,
@@ -76,8 +94,13 @@ export class Dispatcher {
     this.wake()
   }
 
-  /** Looks for due deliveries soon (after a write that enqueued some, or when a send finished). */
+  /** Looks for due deliveries soon (after a write that enqueued some, or on the poll). */
   wake(): void {
+    this.mayHaveDue = true
+    this.soon()
+  }
+
+  private soon(): void {
     if (this.woken || this.stopping.signal.aborted) return
     this.woken = true
     setImmediate(() => {
@@ -164,6 +187,8 @@ export class Dispatcher {
       .orderBy('d.id')
       .limit(free * 2)
       .execute()
+    // A delivery held back behind one in flight here becomes due when that one ends: only then is there nothing to wait for.
+    if (!candidates.length && this.inFlight.size === 0) this.mayHaveDue = false
     const chosen: string[] = []
     const room = new Map<string, number>()
     for (const { id, botId } of candidates) {
@@ -194,7 +219,7 @@ export class Dispatcher {
       .finally(() => {
         this.inFlight.delete(id)
         this.leave(botId)
-        this.wake()
+        if (this.mayHaveDue) this.soon()
       })
     this.inFlight.set(id, sending)
   }
@@ -219,7 +244,7 @@ export class Dispatcher {
       await db.updateTable('deliveries').set((eb) => ({ leaseUntil: null, attempts: eb('attempts', '-', 1) })).where('id', '=', delivery.id).execute()
       return
     }
-    const attempt = {
+    const attempt: Attempt = {
       id: newId('deliveryAttempt'),
       deliveryId: delivery.id,
       botId: delivery.botId,
@@ -259,7 +284,7 @@ export class Dispatcher {
    * Records the attempt and its outcome in one transaction: delivered, failed for good (with the event's reason,
    * then an issue and a log line), or due again after a backoff.
    */
-  private async settle(delivery: Delivery, outcome: Outcome, bot: BotRuntime | undefined, attempt?: Insertable<RuntimeTables['deliveryAttempts']>): Promise<void> {
+  private async settle(delivery: Delivery, outcome: Outcome, bot: BotRuntime | undefined, attempt?: Attempt): Promise<void> {
     const { store } = this.services
     const now = new Date().toISOString()
     // The claim counted this attempt already.
@@ -269,7 +294,7 @@ export class Dispatcher {
     const said = outcome.kind === 'delivered' ? null : outcome.reason
     const reason = failed ? (outcome.kind === 'retry' ? `${said} (gave up after ${attempts} attempts)` : said) : null
     await store.transaction(async (trx) => {
-      if (attempt) await trx.insertInto('deliveryAttempts').values(attempt).execute()
+      if (attempt) await insertAttempt(trx, attempt)
       if (retry) {
         const wait = Math.min(MAX_BACKOFF_MS, this.options.backoffMs * 2 ** (attempts - 1)) * (0.8 + Math.random() * 0.4)
         await trx
@@ -279,18 +304,8 @@ export class Dispatcher {
           .execute()
         return
       }
-      await trx
-        .updateTable('deliveries')
-        .set({ status: failed ? 'failed' : 'delivered', leaseUntil: null, lastError: reason, updatedAt: now })
-        .where('id', '=', delivery.id)
-        .execute()
-      if (delivery.eventId) {
-        await trx
-          .updateTable('events')
-          .set({ status: failed ? 'failed' : 'processed', failureReason: reason })
-          .where('id', '=', delivery.eventId)
-          .execute()
-      }
+      await settleDelivery(trx, { id: delivery.id, status: failed ? 'failed' : 'delivered', lastError: reason, updatedAt: now })
+      if (delivery.eventId) await settleEvent(trx, { id: delivery.eventId, status: failed ? 'failed' : 'processed', failureReason: reason })
     })
     if (failed && bot) await this.recordFailure(delivery, reason!, now)
   }

@@ -4,6 +4,7 @@ import type { Db } from '../store/store.js'
 import type { ChatTables } from '../chat/tables.js'
 import { toConversation, toEvent, toMessage, toUser, toWorkflow } from '../chat/models.js'
 import { newId } from '../ids.js'
+import { prepared, rowOf } from '../store/prepared.js'
 import { installationNamed, type BotRuntime } from './bot-runtime.js'
 import { enqueue } from './outbox.js'
 import { integrationView } from './tag-views.js'
@@ -12,8 +13,22 @@ import type { Handoff } from './handoff.js'
 type MessageRow = Selectable<ChatTables['messages']>
 type EventRow = Selectable<ChatTables['events']>
 
-const byId = <T extends 'users' | 'conversations'>(db: Db, table: T, id: string) =>
-  db.selectFrom(table as 'users').selectAll().where('id', '=', id).executeTakeFirstOrThrow() as unknown as Promise<Selectable<ChatTables[T]>>
+const rowById = {
+  users: prepared<{ id: string }, Selectable<ChatTables['users']>>((db, p) => db.selectFrom('users').selectAll().where('id', '=', p.id)),
+  conversations: prepared<{ id: string }, Selectable<ChatTables['conversations']>>((db, p) => db.selectFrom('conversations').selectAll().where('id', '=', p.id)),
+}
+
+/** A user or conversation the message being written refers to (the write has checked it exists). */
+async function byId<T extends 'users' | 'conversations'>(db: Db, table: T, id: string): Promise<Selectable<ChatTables[T]>> {
+  const [row] = (await rowById[table](db, { id })).rows
+  if (!row) throw new Error(`bpkit: ${table} ${id} vanished while a message to it was written`)
+  return row as Selectable<ChatTables[T]>
+}
+
+const eventColumns = [
+  'id', 'botId', 'type', 'payload', 'conversationId', 'userId', 'messageId', 'workflowId', 'status', 'failureReason', 'scheduledFor', 'createdAt',
+] as const satisfies readonly (keyof EventRow)[]
+const insertEventRow = prepared<EventRow, EventRow>((db, p) => db.insertInto('events').values(rowOf(p, eventColumns)).returningAll())
 
 /**
  * Whether a new message of this direction can set anything off for the bot: an incoming one when the bot runs
@@ -73,24 +88,21 @@ type NewEvent = { botId: string; type: string; payload: unknown; conversationId?
 
 /** Writes an event the runtime raises itself (a message, an expired state, a workflow update, a recurring event). */
 export async function insertEvent(db: Db, now: string, event: NewEvent, status = 'pending'): Promise<EventRow> {
-  return db
-    .insertInto('events')
-    .values({
-      id: newId('event'),
-      botId: event.botId,
-      type: event.type,
-      payload: JSON.stringify(event.payload),
-      conversationId: event.conversationId ?? null,
-      userId: event.userId ?? null,
-      messageId: event.messageId ?? null,
-      workflowId: event.workflowId ?? null,
-      status,
-      failureReason: null,
-      scheduledFor: null,
-      createdAt: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const { rows } = await insertEventRow(db, {
+    id: newId('event'),
+    botId: event.botId,
+    type: event.type,
+    payload: JSON.stringify(event.payload),
+    conversationId: event.conversationId ?? null,
+    userId: event.userId ?? null,
+    messageId: event.messageId ?? null,
+    workflowId: event.workflowId ?? null,
+    status,
+    failureReason: null,
+    scheduledFor: null,
+    createdAt: now,
+  })
+  return rows[0]!
 }
 
 /** Whether the bot's `subscriptions.events` lets `type` through (null: every event). Built-in types always pass. */

@@ -1,10 +1,15 @@
 import { sql } from 'kysely'
+import { prepared } from '../store/prepared.js'
 import type { DialectName, Db } from '../store/store.js'
 import type { BotRuntime } from './bot-runtime.js'
 import type { Dispatcher } from './dispatcher.js'
 import type { RuntimeTables } from './tables.js'
 
 type Delivery = RuntimeTables['deliveries']
+
+const pendingOf = prepared<{ orderKey: string }, { id: string }>((db, p) =>
+  db.selectFrom('deliveries').select('id').where('orderKey', '=', p.orderKey).where('status', '=', 'pending').limit(1),
+)
 
 /**
  * The deliveries one transaction writes for a bot, handed to this process's dispatcher when it commits.
@@ -38,7 +43,7 @@ export class Handoff {
     // Concurrent PostgreSQL transactions writing to one queue take turns here, so that only the first of them
     // can find it empty. SQLite runs one transaction at a time.
     if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${orderKey}))`.execute(db)
-    const ahead = await db.selectFrom('deliveries').select('id').where('orderKey', '=', orderKey).where('status', '=', 'pending').limit(1).executeTakeFirst()
+    const ahead = (await pendingOf(db, { orderKey })).rows.length > 0
     if (!ahead) return leaseUntil
     this.dispatcher.release(botId)
     this.reservation = false

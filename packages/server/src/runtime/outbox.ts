@@ -1,4 +1,5 @@
 import { newId } from '../ids.js'
+import { prepared, rowOf } from '../store/prepared.js'
 import type { Db } from '../store/store.js'
 import type { RuntimeTables } from './tables.js'
 import type { Handoff } from './handoff.js'
@@ -20,6 +21,14 @@ export type NewDelivery = {
   dueAt?: string
 }
 
+type Delivery = RuntimeTables['deliveries']
+
+const deliveryColumns = [
+  'id', 'botId', 'target', 'integrationId', 'alias', 'operation', 'type', 'eventId', 'conversationId', 'orderKey', 'body',
+  'status', 'dueAt', 'attempts', 'leaseUntil', 'lastError', 'createdAt', 'updatedAt',
+] as const satisfies readonly (keyof Delivery)[]
+const insertDelivery = prepared<Delivery, never>((db, p) => db.insertInto('deliveries').values(rowOf(p, deliveryColumns)))
+
 /** One queue per target and conversation: a bot's deliveries never wait for its integrations', nor the reverse. */
 function orderKey(delivery: NewDelivery): string | undefined {
   if (delivery.ordered === false || !delivery.conversationId) return undefined
@@ -37,7 +46,7 @@ export async function enqueue(db: Db, now: string, delivery: NewDelivery, handof
   const dueAt = delivery.dueAt ?? now
   const key = orderKey(delivery) ?? id
   const leaseUntil = handoff && dueAt <= now ? await handoff.lease(db, delivery.botId, key) : undefined
-  const row: RuntimeTables['deliveries'] = {
+  const row: Delivery = {
     id,
     botId: delivery.botId,
     target: delivery.target,
@@ -58,7 +67,7 @@ export async function enqueue(db: Db, now: string, delivery: NewDelivery, handof
     createdAt: now,
     updatedAt: now,
   }
-  await db.insertInto('deliveries').values(row).execute()
+  await insertDelivery(db, row)
   handoff?.wrote(row)
   return id
 }

@@ -2,6 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../context.js'
 import { ApiError, notFound } from '../errors.js'
 import { sendError } from '../http/errors.js'
+import { prepared } from '../store/prepared.js'
+import type { RuntimeTables } from './tables.js'
+
+const routeOf = prepared<{ webhookId: string }, RuntimeTables['webhooks']>((db, p) => db.selectFrom('webhooks').selectAll().where('webhookId', '=', p.webhookId))
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
@@ -24,7 +28,7 @@ export async function registerWebhookRoutes(app: FastifyInstance, services: Serv
 async function relay(services: Services, request: FastifyRequest, reply: FastifyReply) {
   reply.header('x-request-id', request.id)
   const { webhookId, '*': rest } = request.params as { webhookId: string; '*'?: string }
-  const route = await services.store.db.selectFrom('webhooks').selectAll().where('webhookId', '=', webhookId).executeTakeFirst()
+  const [route] = (await routeOf(services.store.db, { webhookId })).rows
   const bot = route && (await services.runtime.bot(services.store.db, route.botId))
   const installation = bot?.installations.find((i) => i.alias === route!.alias && i.integrationId === route!.integrationId)
   if (!bot || !installation) return sendError(reply, notFound('Webhook', webhookId))

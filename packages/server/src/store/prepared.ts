@@ -46,3 +46,8 @@ export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysel
     return db.executeQuery<O>({ sql: template.sql, parameters, query: template.query, queryId: { queryId: '' } } as CompiledQuery<O>)
   }
 }
+
+/** The placeholders of `columns` as one row for `.values()`: what a prepared insert of whole rows writes. */
+export function rowOf<P extends Record<string, unknown>>(p: Placeholders<P>, columns: readonly (keyof P & string)[]): P {
+  return Object.fromEntries(columns.map((column) => [column, p[column]])) as P
+}
