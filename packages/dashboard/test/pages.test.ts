@@ -2,7 +2,7 @@
  * The dashboard's other pages in Chromium against a real bpkit server: a long conversation opens on its newest
  * page and reads older ones on demand, a message written through the API appears live, files preview (text and
  * image) and download, states, users, integrations (bpkit's chat channel installed on demand), analytics as a
- * chart, logs with their live tail, API keys shown once and revoked. Screenshots land in test/artifacts/.
+ * chart, logs with their live tail, personal tokens and bot keys shown once and revoked. Screenshots land in test/artifacts/.
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -150,5 +150,21 @@ describe('dashboard pages in Chromium', () => {
     await page.getByRole('row', { name: /for CI/ }).getByRole('button', { name: 'Revoke' }).click()
     await page.getByRole('row', { name: /for CI/ }).waitFor({ state: 'detached' })
     assert.equal((await fetch(`${dash.api.url}/v1/admin/account/me`, { headers: { authorization: `Bearer ${value}` } })).status, 401)
+  })
+
+  it("creates a bot's API key, shows its value once, and revokes it", async () => {
+    const asKey = (value: string) => fetch(`${dash.api.url}/v1/chat/conversations`, { headers: { authorization: `Bearer ${value}`, 'x-bot-id': botId } })
+    await page.goto(`${base}/keys`)
+    await page.getByLabel('Note').fill('bot process')
+    await page.getByRole('button', { name: 'Create key' }).click()
+    const value = (await page.getByTestId('secret').textContent())!.trim()
+    assert.equal((await asKey(value)).status, 200)
+    await page.getByRole('row', { name: /bot process/ }).waitFor()
+    await page.reload()
+    assert.equal(await page.getByTestId('secret').count(), 0, 'the value is shown once')
+    page.once('dialog', (d) => void d.accept())
+    await page.getByRole('row', { name: /bot process/ }).getByRole('button', { name: 'Revoke' }).click()
+    await page.getByRole('row', { name: /bot process/ }).waitFor({ state: 'detached' })
+    assert.equal((await asKey(value)).status, 401)
   })
 })

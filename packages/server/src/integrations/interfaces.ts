@@ -1,13 +1,12 @@
 import type { PublicApi } from '@bpkit/spec'
 import type { RequestContext } from '../context.js'
 import type { PublicHandlers } from '../handlers.js'
-import { newId } from '../ids.js'
 import { parseJson } from '../store/json.js'
-import { interfaceDefinition, keywordsOf } from './definitions.js'
-import { checkUnused } from './in-use.js'
+import { interfaceDefinition } from './definitions.js'
 import { listPackages } from './listing.js'
 import { toInterface, toInterfaceSummary, type InterfaceDefinition } from './models.js'
 import { checkName, checkVersion } from './naming.js'
+import { deleteUnusedPackage, newPackageColumns, updatedPackageColumns } from './package-columns.js'
 import { checkSchemas } from './schemas.js'
 import { checkShareLock, visibilityOf } from './sharing.js'
 import { insertPackage, managedWorkspace, ownedPackage, packageByName, requireAccount, shareIcon, updatePackage } from './store.js'
@@ -30,25 +29,7 @@ export const interfaceHandlers: PublicHandlers = {
     checkVersion(input.version)
     const definition = interfaceDefinition(undefined, input)
     checkSchemas(definition)
-    const now = ctx.now()
-    const title = input.title ?? input.name
-    const description = input.description ?? ''
-    const row = {
-      id: newId('interface'),
-      kind: 'interface' as const,
-      workspaceId,
-      name: input.name,
-      version: input.version,
-      visibility: interfaceVisibility(input),
-      title,
-      description,
-      keywords: keywordsOf({ name: input.name, title, description, actions: definition.actions }),
-      definition: JSON.stringify(definition),
-      icon: input.icon ?? null,
-      readme: input.readme ?? null,
-      createdAt: now,
-      updatedAt: now,
-    }
+    const row = newPackageColumns(ctx, 'interface', workspaceId, input, definition, interfaceVisibility(input))
     await ctx.store.transaction(async (db) => {
       await insertPackage(db, row)
       await shareIcon(db, row, input.icon)
@@ -69,29 +50,15 @@ export const interfaceHandlers: PublicHandlers = {
     checkShareLock(row, input)
     const definition = interfaceDefinition(parseJson<InterfaceDefinition>(row.definition, {} as InterfaceDefinition), input)
     checkSchemas(definition)
-    const title = input.title ?? row.title
-    const description = input.description ?? row.description
     await ctx.store.transaction(async (db) => {
-      await updatePackage(db, row, {
-        visibility: interfaceVisibility(input, row.visibility),
-        title,
-        description,
-        keywords: keywordsOf({ name: row.name, title, description, actions: definition.actions }),
-        definition: JSON.stringify(definition),
-        icon: input.icon ?? row.icon,
-        readme: input.readme ?? row.readme,
-        updatedAt: ctx.now(),
-      })
+      await updatePackage(db, row, updatedPackageColumns(ctx, row, input, definition, interfaceVisibility(input, row.visibility)))
       await shareIcon(db, row, input.icon)
     })
     return { interface: toInterface(await ownInterface(ctx, row.id), publicUrl(ctx)) }
   },
 
   deleteInterface: async (input, ctx) => {
-    requireAccount(ctx, 'Deleting an interface')
-    const row = await ownInterface(ctx, input.id)
-    await checkUnused(ctx, row)
-    await ctx.db.deleteFrom('hubPackages').where('id', '=', row.id).execute()
+    await deleteUnusedPackage(ctx, 'interface', input.id)
     return {}
   },
 

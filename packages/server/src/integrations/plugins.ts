@@ -1,14 +1,13 @@
 import type { PublicApi } from '@bpkit/spec'
 import type { RequestContext } from '../context.js'
 import type { PublicHandlers } from '../handlers.js'
-import { newId } from '../ids.js'
 import { parseJson } from '../store/json.js'
-import { keywordsOf, pluginDefinition } from './definitions.js'
+import { pluginDefinition } from './definitions.js'
 import { dereferencePlugin } from './dereference.js'
-import { checkUnused } from './in-use.js'
 import { listPackages } from './listing.js'
 import { pluginCode, toPlugin, toPluginSummary, type PluginDefinition } from './models.js'
 import { checkName, checkVersion } from './naming.js'
+import { deleteUnusedPackage, newPackageColumns, updatedPackageColumns } from './package-columns.js'
 import { dependencyReferences, resolveDependencies, saveReferences } from './references.js'
 import { checkSchemas } from './schemas.js'
 import { checkShareLock, visibilityOf } from './sharing.js'
@@ -27,25 +26,9 @@ export const pluginHandlers: PublicHandlers = {
     const dependencies = await resolveDependencies(ctx.db, workspaceId, undefined, input.dependencies)
     const definition = pluginDefinition(undefined, input, dependencies)
     checkSchemas(definition)
-    const now = ctx.now()
-    const title = input.title ?? input.name
-    const description = input.description ?? ''
     const row = {
-      id: newId('plugin'),
-      kind: 'plugin' as const,
-      workspaceId,
-      name: input.name,
-      version: input.version,
-      visibility: visibilityOf(input),
-      title,
-      description,
-      keywords: keywordsOf({ name: input.name, title, description, actions: definition.actions }),
-      definition: JSON.stringify(definition),
+      ...newPackageColumns(ctx, 'plugin', workspaceId, input, definition, visibilityOf(input)),
       code: JSON.stringify({ node: input.code.node, browser: input.code.browser }),
-      icon: input.icon ?? null,
-      readme: input.readme ?? null,
-      createdAt: now,
-      updatedAt: now,
     }
     await ctx.store.transaction(async (db) => {
       await insertPackage(db, row)
@@ -70,19 +53,10 @@ export const pluginHandlers: PublicHandlers = {
     const dependencies = await resolveDependencies(ctx.db, row.workspaceId, current.dependencies, input.dependencies)
     const definition = pluginDefinition(current, input, dependencies)
     checkSchemas(definition)
-    const title = input.title ?? row.title
-    const description = input.description ?? row.description
     await ctx.store.transaction(async (db) => {
       await updatePackage(db, row, {
-        visibility: visibilityOf(input, row.visibility),
-        title,
-        description,
-        keywords: keywordsOf({ name: row.name, title, description, actions: definition.actions }),
-        definition: JSON.stringify(definition),
+        ...updatedPackageColumns(ctx, row, input, definition, visibilityOf(input, row.visibility)),
         code: JSON.stringify({ ...pluginCode(row), ...input.code }),
-        icon: input.icon ?? row.icon,
-        readme: input.readme ?? row.readme,
-        updatedAt: ctx.now(),
       })
       await saveReferences(db, row.id, dependencyReferences(dependencies))
       await shareIcon(db, row, input.icon)
@@ -91,10 +65,7 @@ export const pluginHandlers: PublicHandlers = {
   },
 
   deletePlugin: async (input, ctx) => {
-    requireAccount(ctx, 'Deleting a plugin')
-    const row = await ownPlugin(ctx, input.id)
-    await checkUnused(ctx, row)
-    await ctx.db.deleteFrom('hubPackages').where('id', '=', row.id).execute()
+    await deleteUnusedPackage(ctx, 'plugin', input.id)
     return {}
   },
 
