@@ -12,6 +12,10 @@ import type { Browser, Page } from 'playwright-core'
 import { botDefinition, integrationDefinition, startCollector, startFixture, type Collector, type RunningFixture } from '../../server/test/fixtures/runtime/harness.js'
 import { launchBrowser, screenshot, signedIn, startDashboard, type Dashboard } from './support.js'
 
+// The page background of each theme (styles.css `--bg`).
+const LIGHT_BACKGROUND = 'rgb(247, 248, 250)'
+const DARK_BACKGROUND = 'rgb(15, 18, 23)'
+
 describe('dashboard in Chromium', () => {
   let dash: Dashboard
   let chromium: Awaited<ReturnType<typeof launchBrowser>>
@@ -224,6 +228,8 @@ describe('dashboard in Chromium', () => {
       assert.ok(overflow <= 1, `${path} is wider than the phone by ${overflow}px`)
     }
     await screenshot(p, 'phone-dark-events')
+    const background = (target: Page) => target.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    assert.equal(await background(p), DARK_BACKGROUND, "the system's dark scheme")
     await p.keyboard.press('Tab')
     const focused = await p.evaluate(() => {
       const el = document.activeElement as HTMLElement
@@ -236,9 +242,15 @@ describe('dashboard in Chromium', () => {
 
     // The theme toggle overrides the system's preference.
     await page.goto(`${dash.url}/w/${workspaceId}/bots/${botId}/analytics`)
+    assert.equal(await background(page), LIGHT_BACKGROUND, "the system's light scheme")
     await page.getByRole('button', { name: /Switch theme/ }).click()
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark')
+    assert.equal(await background(page), DARK_BACKGROUND)
     await page.getByRole('img', { name: /Messages per day/ }).waitFor()
     await screenshot(page, 'analytics-dark')
+    await page.getByRole('button', { name: /Switch theme/ }).click()
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light')
+    assert.equal(await background(page), LIGHT_BACKGROUND)
+    await page.getByRole('button', { name: /Switch theme/ }).click()
   })
 })
