@@ -9,15 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
-import SQLite from 'better-sqlite3'
 import { startTestServer } from '@bpkit/server'
 import { generateToken, hashToken } from '../src/auth/tokens.js'
 import { ADMIN_EMAIL } from '../src/bootstrap.js'
-import { migrationProvider } from '../src/store/migrate.js'
 import { dropPostgresSchema } from '../src/store/store.js'
 import { rawCall } from './chat-helpers.js'
 import { assertConforms } from './conformance-support.js'
+import { storeMigratedTo } from './migration-support.js'
 import { stores } from './support.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -32,19 +30,7 @@ const at = '2026-01-01T00:00:00.000Z'
 
 /** A store as bpkit left it before migration 011, at `database` (and `schema`), with `acct_` account ids. */
 async function storeBeforeAccountUuids(database: string, tokens: { admin: string; colleague: string }, schema?: string) {
-  let db: Kysely<any>
-  if (schema) {
-    const { default: pg } = await import('pg')
-    const setup = new pg.Client({ connectionString: database })
-    await setup.connect()
-    await setup.query(`CREATE SCHEMA "${schema}"`)
-    await setup.end()
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database, options: `-c search_path="${schema}"` }) }) })
-  } else {
-    db = new Kysely({ dialect: new SqliteDialect({ database: new SQLite(database) }) })
-  }
-  const { error } = await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateTo('010_log_batches')
-  assert.equal(error, undefined)
+  const db = await storeMigratedTo('010_log_batches', database, schema)
   const account = (id: string, email: string) => ({ id, email, displayName: email.split('@')[0], profilePicture: null, createdAt: at, updatedAt: at })
   await db.insertInto('accounts').values([account(ADMIN, ADMIN_EMAIL), account(COLLEAGUE, 'colleague@example.com')]).execute()
   await db.insertInto('workspaces').values({ id: WORKSPACE, name: 'w', handle: null, ownerId: ADMIN, data: '{}', createdAt: at, updatedAt: at }).execute()

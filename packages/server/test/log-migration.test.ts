@@ -8,10 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { it } from 'node:test'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
-import SQLite from 'better-sqlite3'
-import { migrationProvider } from '../src/store/migrate.js'
 import { dropPostgresSchema, openStore } from '../src/store/store.js'
+import { storeMigratedTo } from './migration-support.js'
 import { describeEachStore } from './support.js'
 
 const LINES = 1_200
@@ -19,19 +17,7 @@ const stamp = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOStri
 
 /** A store as bpkit left it before migration 010, at `database` (and `schema`), with LINES lines for one bot. */
 async function storeBeforeLogBatches(database: string, schema?: string) {
-  let db: Kysely<any>
-  if (schema) {
-    const { default: pg } = await import('pg')
-    const setup = new pg.Client({ connectionString: database })
-    await setup.connect()
-    await setup.query(`CREATE SCHEMA "${schema}"`)
-    await setup.end()
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database, options: `-c search_path="${schema}"` }) }) })
-  } else {
-    db = new Kysely({ dialect: new SqliteDialect({ database: new SQLite(database) }) })
-  }
-  const { error } = await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateTo('009_usage')
-  assert.equal(error, undefined)
+  const db = await storeMigratedTo('009_usage', database, schema)
   const at = stamp(0)
   await db.insertInto('accounts').values({ id: 'acct_1', email: 'a@example.com', createdAt: at, updatedAt: at }).execute()
   await db.insertInto('workspaces').values({ id: 'wkspace_1', name: 'w', ownerId: 'acct_1', createdAt: at, updatedAt: at }).execute()

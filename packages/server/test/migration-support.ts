@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import SQLite from 'better-sqlite3'
+import { migrationProvider } from '../src/store/migrate.js'
+
+/**
+ * A store at `database` (a SQLite path, or a PostgreSQL URL with `schema`, which is created) migrated up to and
+ * including `migration`, as an older bpkit left it: the test of a later migration fills it, then opens it with
+ * today's bpkit.
+ */
+export async function storeMigratedTo(migration: string, database: string, schema?: string): Promise<Kysely<any>> {
+  let db: Kysely<any>
+  if (schema) {
+    const { default: pg } = await import('pg')
+    const setup = new pg.Client({ connectionString: database })
+    await setup.connect()
+    await setup.query(`CREATE SCHEMA "${schema}"`)
+    await setup.end()
+    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database, options: `-c search_path="${schema}"` }) }) })
+  } else {
+    db = new Kysely({ dialect: new SqliteDialect({ database: new SQLite(database) }) })
+  }
+  const { error } = await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateTo(migration)
+  assert.equal(error, undefined)
+  return db
+}
