@@ -4,19 +4,19 @@
  * server's /healthz is asked after every request that got no answer, and every 100 requests. A failure is
  * shrunk by fast-check and reported as a `curl` line.
  */
-import fc from 'fast-check'
 import { startTestServer, type TestServer } from '@bpkit/server'
 import { buildWorld, type World } from './world.js'
-import { requestArbitrary, toCurl } from './requests.js'
+import { requestArbitrary, toCurl, type WireRequest } from './requests.js'
 import { violations } from './invariants.js'
 import { healthy, send } from './send.js'
-import { emptyReport, failureOf, tally, type FuzzReport } from './report.js'
+import { checkRequests } from './check.js'
+import { emptyReport, tally, type FuzzReport } from './report.js'
+import { changedTables, fingerprint } from './unchanged.js'
 import { fuzzFileUrls } from './url-run.js'
 
 export { describeReport, type FuzzReport } from './report.js'
 
 const FUZZ_FILE_SIZE_LIMIT = 256 * 1024
-import { changedTables, fingerprint } from './unchanged.js'
 
 export type FuzzOptions = {
   seed: number
@@ -46,48 +46,33 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     const world: World = await buildWorld(server)
     const principals = new Map(world.principals.map((p) => [p.name, p]))
-    let shrinking = false
-    let first: FuzzReport['failure']
-    let last: Promise<void> | undefined
     let drawn = 0
-    const property = fc.asyncProperty(requestArbitrary(world, server.url), (request) => {
-      // The request in flight when the time limit strikes is awaited after the check, so it is answered and judged.
-      const run = (async () => {
-        // Every fourth request (every one while shrinking) is checked to change nothing if it is rejected.
-        const before = shrinking || drawn++ % 4 === 0 ? await fingerprint(server) : undefined
-        const answer = await send(request, options.requestTimeoutMs ?? 30_000)
-        const problems: string[] = []
-        if (before !== undefined && !(answer instanceof Error) && answer.status >= 400 && answer.status < 500) {
-          const changed = changedTables(before, await fingerprint(server))
-          if (changed.length) problems.push(`a rejected request (${answer.status}) changed ${changed.join(', ')}`)
-        }
-        if (answer instanceof Error) {
-          problems.push(`no answer: ${answer.message}${(answer as { cause?: Error }).cause ? ` (${(answer as { cause?: Error }).cause!.message})` : ''}`)
+    const judge = async (request: WireRequest, counting: boolean) => {
+      // Every fourth request (every one while shrinking) is checked to change nothing if it is rejected.
+      const before = !counting || drawn++ % 4 === 0 ? await fingerprint(server) : undefined
+      const answer = await send(request, options.requestTimeoutMs ?? 30_000)
+      const problems: string[] = []
+      if (before !== undefined && !(answer instanceof Error) && answer.status >= 400 && answer.status < 500) {
+        const changed = changedTables(before, await fingerprint(server))
+        if (changed.length) problems.push(`a rejected request (${answer.status}) changed ${changed.join(', ')}`)
+      }
+      if (answer instanceof Error) {
+        problems.push(`no answer: ${answer.message}${(answer as { cause?: Error }).cause ? ` (${(answer as { cause?: Error }).cause!.message})` : ''}`)
+        if (!(await healthy(server))) problems.push('/healthz no longer answers')
+      } else {
+        problems.push(...violations(request, answer, principals.get(request.principal)!))
+      }
+      if (options.trace) options.trace(`${request.principal} ${request.operation} ${request.mutation} -> ${answer instanceof Error ? answer.message : `${answer.status} ${answer.text.slice(0, 160)}`}\n    ${toCurl(request)}`)
+      if (counting) {
+        tally(report, request, answer, problems)
+        if (report.requests % 100 === 0) {
           if (!(await healthy(server))) problems.push('/healthz no longer answers')
-        } else {
-          problems.push(...violations(request, answer, principals.get(request.principal)!))
+          log(`${report.requests} requests, ${JSON.stringify(report.statusClasses)}`)
         }
-        if (options.trace) options.trace(`${request.principal} ${request.operation} ${request.mutation} -> ${answer instanceof Error ? answer.message : `${answer.status} ${answer.text.slice(0, 160)}`}\n    ${toCurl(request)}`)
-        if (!shrinking) {
-          tally(report, request, answer, problems)
-          if (report.requests % 100 === 0) {
-            if (!(await healthy(server))) problems.push('/healthz no longer answers')
-            log(`${report.requests} requests, ${JSON.stringify(report.statusClasses)}`)
-          }
-        }
-        if (problems.length) {
-          if (!shrinking) first = { curl: toCurl(request), problems, request }
-          shrinking = true
-          throw new Error(problems.join('; '))
-        }
-      })()
-      last = run
-      return run
-    })
-    const result = await fc.check(property, { seed: options.seed, numRuns: options.requests, interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false, endOnFailure: false })
-    await last?.catch(() => {})
-    // A time limit that cuts the shrinking short leaves fast-check without a counterexample: the first failure stands.
-    report.failure = failureOf(result, (request) => request) ?? first
+      }
+      return { wire: request, problems }
+    }
+    report.failure = await checkRequests(requestArbitrary(world, server.url), { seed: options.seed, numRuns: options.requests, timeLimitMs: options.timeLimitMs }, judge, (request) => request)
     if (!report.failure && options.urlRequests) await fuzzFileUrls(server, { ...options, requests: options.urlRequests, timeLimitMs: options.urlTimeLimitMs }, report)
   } finally {
     await server.close()
