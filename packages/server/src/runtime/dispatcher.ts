@@ -28,7 +28,7 @@ type Delivery = RuntimeTables['deliveries']
 type Attempt = RuntimeTables['deliveryAttempts']
 
 // The statements of every settled delivery, built once (see store/prepared.ts).
-const attemptColumns = ['id', 'deliveryId', 'botId', 'startedAt', 'durationMs', 'request', 'status', 'response', 'error'] as const satisfies readonly (keyof Attempt)[]
+const attemptColumns = ['id', 'deliveryId', 'botId', 'startedAt', 'durationMs', 'request', 'status', 'response', 'error'] as const
 const insertAttempt = prepared<Attempt, never>((db, p) => db.insertInto('deliveryAttempts').values(rowOf(p, attemptColumns)))
 const settleDelivery = prepared<{ id: string; status: string; lastError: string | null; updatedAt: string }, never>((db, p) =>
   db.updateTable('deliveries').set({ status: p.status, leaseUntil: null, lastError: p.lastError, updatedAt: p.updatedAt }).where('id', '=', p.id),

@@ -27,7 +27,7 @@ async function byId<T extends 'users' | 'conversations'>(db: Db, table: T, id: s
 
 const eventColumns = [
   'id', 'botId', 'type', 'payload', 'conversationId', 'userId', 'messageId', 'workflowId', 'status', 'failureReason', 'scheduledFor', 'createdAt',
-] as const satisfies readonly (keyof EventRow)[]
+] as const
 const insertEventRow = prepared<EventRow, EventRow>((db, p) => db.insertInto('events').values(rowOf(p, eventColumns)).returningAll())
 
 /**

@@ -26,7 +26,7 @@ type Delivery = RuntimeTables['deliveries']
 const deliveryColumns = [
   'id', 'botId', 'target', 'integrationId', 'alias', 'operation', 'type', 'eventId', 'conversationId', 'orderKey', 'body',
   'status', 'dueAt', 'attempts', 'leaseUntil', 'lastError', 'createdAt', 'updatedAt',
-] as const satisfies readonly (keyof Delivery)[]
+] as const
 const insertDelivery = prepared<Delivery, never>((db, p) => db.insertInto('deliveries').values(rowOf(p, deliveryColumns)))
 
 /** One queue per target and conversation: a bot's deliveries never wait for its integrations', nor the reverse. */

@@ -47,7 +47,13 @@ export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysel
   }
 }
 
-/** The placeholders of `columns` as one row for `.values()`: what a prepared insert of whole rows writes. */
-export function rowOf<P extends Record<string, unknown>>(p: Placeholders<P>, columns: readonly (keyof P & string)[]): P {
+/** `columns` when it names every key of `P`, else `never`: a column left out of a prepared insert fails to compile. */
+type EveryKey<P, C extends readonly PropertyKey[]> = Exclude<keyof P, C[number]> extends never ? C : never
+
+/**
+ * The placeholders of `columns` as one row for `.values()`: what a prepared insert of whole rows writes. The
+ * placeholders cannot list their own keys, so the columns are named, and must be all of them.
+ */
+export function rowOf<P extends Record<string, unknown>, const C extends readonly (keyof P & string)[]>(p: Placeholders<P>, columns: EveryKey<P, C>): P {
   return Object.fromEntries(columns.map((column) => [column, p[column]])) as P
 }
