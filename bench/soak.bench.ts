@@ -33,7 +33,7 @@ import { withPostgresDatabase } from './postgres.js'
 import { soakChart, type Run } from './soak/chart.js'
 import { heapGrowth, type Growth } from './soak/heap-diff.js'
 import { agent } from './soak/http.js'
-import { judge, memoryOf, Windows, type Sample, type Verdict } from './soak/series.js'
+import { judge, readServer, Windows, type Sample, type Verdict } from './soak/series.js'
 import { EchoWaiters, SCENARIOS, Traffic } from './soak/traffic.js'
 import { botDefinition, integrationDefinition, startFixture, type RunningFixture } from '../packages/server/test/fixtures/runtime/harness.js'
 
@@ -120,6 +120,7 @@ async function soak(name: string, database?: string): Promise<Result> {
     const windows = new Windows()
     const traffic = new Traffic({ apiUrl, botId: bot.id, botKey, webhookUrl, table }, windows, echoes)
     const pid = served.child.pid!
+    const reading = () => readServer(pid, probeFile, join(dataDir, 'bpkit.sqlite'))
     const samples: Sample[] = []
     const pending = new Set<Promise<void>>()
     let maxInFlight = 0
@@ -140,7 +141,7 @@ async function soak(name: string, database?: string): Promise<Result> {
         maxInFlight = Math.max(maxInFlight, pending.size)
         const elapsed = (now - started) / 1000
         if (elapsed >= nextSample) {
-          const sample = windows.sample(Math.round(elapsed), memoryOf(pid, probeFile, join(dataDir, 'bpkit.sqlite')))
+          const sample = windows.sample(Math.round(elapsed), reading())
           samples.push(sample)
           process.stderr.write(`soak ${name} ${(elapsed / 60).toFixed(1)} min: RSS ${sample.rssMiB.toFixed(1)} MiB (heap ${sample.heapTotalMiB.toFixed(1)}, external ${sample.externalMiB.toFixed(1)}), ${sample.requests} requests, ${sample.errors} errors, p99 ${sample.p99.toFixed(1)} ms\n`)
           nextSample += SAMPLE_SECONDS
@@ -152,7 +153,7 @@ async function soak(name: string, database?: string): Promise<Result> {
       }, 1_000 / RATE)
     })
     await Promise.all(pending)
-    samples.push(windows.sample(Math.round((performance.now() - started) / 1000), memoryOf(pid, probeFile, join(dataDir, 'bpkit.sqlite'))))
+    samples.push(windows.sample(Math.round((performance.now() - started) / 1000), reading()))
     let heap: Growth[] | undefined
     if (HEAP && early && early !== 'pending') heap = heapGrowth(early, await heapSnapshot(pid, dataDir))
     return { name, samples, verdict: judge(samples, WARMUP_MINUTES * 60), errorDetails: windows.errorDetails, maxInFlight, heap }
@@ -181,7 +182,7 @@ function print(series: Series, heaps: Map<string, Growth[]> = new Map()) {
     }
     const v = r.verdict
     console.log(
-      `\nAfter warm-up (${v.samples} samples): RSS baseline ${v.baselineMiB.toFixed(1)} MiB, largest rise ${pct(v.maxRisePct)}, largest fall ${pct(-v.maxFallPct)}, ` +
+      `\nAfter warm-up (${v.samples} samples): RSS baseline ${v.baselineMiB.toFixed(1)} MiB, largest rise ${pct(v.maxRisePct)}, largest fall -${v.maxFallPct.toFixed(1)}%, ` +
         `fitted trend ${v.slopeMiBPerMinute.toFixed(2)} MiB/min (${pct(v.fittedGrowthPct)} over the span), last third vs first ${pct(v.lastVsFirstThirdPct)}; live heap after full GCs: fitted trend ${pct(v.liveFittedGrowthPct)}; ` +
         `p99 drift ×${v.p99Drift.toFixed(2)} (echo ×${v.echoP99Drift.toFixed(2)}); errors ${v.errors}; most scenarios in flight ${r.maxInFlight}. ` +
         `Targets: RSS ${v.rssMet ? 'met' : 'NOT met'}, p99 ${v.p99Met ? 'met' : 'NOT met'}, errors ${v.errors === 0 ? 'met' : 'NOT met'}.\n`,

@@ -38,13 +38,14 @@ export function rssMiB(pid: number): { rssMiB: number; rssFileMiB: number } {
   return { rssMiB: mib('VmRSS'), rssFileMiB: mib('RssFile') }
 }
 
-export type Memory = Pick<Sample, 'rssMiB' | 'rssFileMiB' | 'heapTotalMiB' | 'liveAfterGcMiB' | 'externalMiB' | 'majorGcs' | 'databaseMiB'>
+/** What a sample reads of the server itself: its memory, and the size of its database file. */
+export type ServerReading = Pick<Sample, 'rssMiB' | 'rssFileMiB' | 'heapTotalMiB' | 'liveAfterGcMiB' | 'externalMiB' | 'majorGcs' | 'databaseMiB'>
 
 /**
  * The server's RSS, its own report of its heap as the memory probe last wrote it, and the size of its SQLite
  * database if it has one (NaN where there is none).
  */
-export function memoryOf(pid: number, probeFile: string, databaseFile: string): Memory {
+export function readServer(pid: number, probeFile: string, databaseFile: string): ServerReading {
   let probe: Partial<Record<'heapTotal' | 'liveAfterGc' | 'external' | 'majorGcs', number>> = {}
   try {
     probe = JSON.parse(readFileSync(probeFile, 'utf8'))
@@ -78,12 +79,12 @@ export class Windows implements Recorder {
     if (this.errorDetails.length < 20) this.errorDetails.push(detail)
   }
 
-  sample(at: number, memory: Memory): Sample {
+  sample(at: number, server: ServerReading): Sample {
     const latencies = this.latencies.sort((a, b) => a - b)
     const echoes = this.echoLatencies.sort((a, b) => a - b)
     const sample: Sample = {
       at,
-      ...memory,
+      ...server,
       requests: latencies.length + this.errors,
       errors: this.errors,
       p50: percentile(latencies, 50),
