@@ -5,11 +5,12 @@
  * tells what is committed.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import SQLite from 'better-sqlite3'
+import { checkpointOnWorker } from '../src/store/sqlite-checkpoints.js'
 import { openStore, type Store } from '../src/store/store.js'
 
 const account = (n: number | string) => ({ id: `acct_${n}`, email: `${n}@example.com`, displayName: null, profilePicture: null, createdAt: 'now', updatedAt: 'now' })
@@ -25,7 +26,8 @@ describe('SQLite store: group commit', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
-    store = await openStore({ database: join(dir, 'store.sqlite') })
+    // No checkpoint of the store's own while these tests count the frames of the WAL.
+    store = await openStore({ database: join(dir, 'store.sqlite'), checkpointIntervalMs: 3_600_000 })
     observer = new SQLite(join(dir, 'store.sqlite'))
     observer.pragma('wal_autocheckpoint = 0')
   })
@@ -119,5 +121,47 @@ describe('SQLite store: group commit', () => {
     assert.equal(error.outsideDone, false)
     assert.ok(committed('acct_outside'), 'and was not rolled back with it')
     assert.equal(committed('acct_inside'), false)
+  })
+})
+
+describe('SQLite store: checkpoints off the event loop', () => {
+  const until = async (what: string, holds: () => boolean) => {
+    for (let waited = 0; !holds(); waited += 20) {
+      if (waited > 5_000) assert.fail(`${what}: not within 5 s`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  it('moves what is written into the database file soon, well before the WAL holds 1000 pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
+    const file = join(dir, 'store.sqlite')
+    const store = await openStore({ database: file, checkpointIntervalMs: 20 })
+    try {
+      await until('the migrated schema checkpointed', () => statSync(file).size > 0)
+      const before = statSync(file).size
+      // About 150 pages: SQLite left to itself would checkpoint only at 1000.
+      const note = 'x'.repeat(4_000)
+      for (let i = 0; i < 150; i++) await store.db.insertInto('accounts').values({ ...account(`bulky_${i}`), displayName: note }).execute()
+      await until('150 pages checkpointed into the database file', () => statSync(file).size >= before + 150 * 4_000)
+    } finally {
+      await store.close()
+    }
+    assert.equal(existsSync(`${file}-wal`), false, 'closed, the store leaves no WAL behind')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('hands checkpoints back to the connection when the worker cannot run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
+    const connection = new SQLite(join(dir, 'store.sqlite'))
+    connection.pragma('journal_mode = WAL')
+    try {
+      const checkpoints = checkpointOnWorker(connection, join(dir, 'no such file.sqlite'), 20)
+      assert.equal(connection.pragma('wal_autocheckpoint', { simple: true }), 0, 'while the worker checkpoints, the connection does not')
+      await until('the connection checkpointing again', () => connection.pragma('wal_autocheckpoint', { simple: true }) === 1000)
+      await checkpoints.stop()
+    } finally {
+      connection.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

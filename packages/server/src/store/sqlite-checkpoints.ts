@@ -1,0 +1,74 @@
+import type { Database as SqliteConnection } from 'better-sqlite3'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+
+/** Stops the worker, which closes its connection. */
+export type Checkpoints = { stop(): Promise<void> }
+
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
+/** A WAL grown past this in a burst is cut back to it when it starts over. */
+const WAL_KEPT_BYTES = 16 * 1024 * 1024
+
+// An eval'd script rather than a file of its own: it runs the same from this package's build and from its
+// TypeScript sources (tests), with no second entry point to find. It loads better-sqlite3 from the path the
+// server resolved, as a worker's eval'd code resolves modules from the working folder.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const SQLite = require(workerData.sqlitePath)
+const connection = new SQLite(workerData.path, { fileMustExist: true })
+const timer = setInterval(() => {
+  try {
+    connection.pragma('wal_checkpoint(PASSIVE)')
+  } catch {
+    // another checkpoint in progress: the next tick moves what is left
+  }
+}, workerData.intervalMs)
+parentPort.on('message', () => {
+  clearInterval(timer)
+  connection.close()
+  parentPort.close()
+})
+`
+
+/** This module's file, in the ESM and the CommonJS build alike. */
+const here = (): string => (typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url))
+
+/**
+ * Checkpoints an SQLite file's write-ahead log on a worker thread, not on the event loop.
+ *
+ * Left to itself, SQLite checkpoints inside the COMMIT that takes the WAL past 1000 pages: it copies them into the
+ * database file and syncs both files, on the thread that committed, which here is the one serving every request.
+ * On the runtime's echo round trip that was about 0.45 ms of each round trip's event-loop time at 32 conversations,
+ * and the slowest sequential round trips (bench/runtime.bench.ts). So the server's connection never checkpoints,
+ * and a connection of its own on a worker thread runs a PASSIVE checkpoint every `intervalMs`: PASSIVE never
+ * waits for the server's connection nor makes it wait, and what it cannot move yet it moves next time. Once all
+ * of the WAL is in the database file, the server's next write starts the WAL over. If the worker cannot run, the
+ * server's connection checkpoints itself again, as SQLite does by default.
+ */
+export function checkpointOnWorker(connection: SqliteConnection, path: string, intervalMs: number): Checkpoints {
+  connection.pragma('wal_autocheckpoint = 0')
+  connection.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`)
+  const sqlitePath = createRequire(here()).resolve('better-sqlite3')
+  // execArgv: [] so that the server's own flags (--cpu-prof, a loader) do not apply to the worker.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sqlitePath, path, intervalMs } })
+  worker.unref()
+  let stopping = false
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      if (!stopping && connection.open) connection.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`)
+      resolve()
+    }),
+  )
+  // An error ends the worker ('exit' follows); without a listener it would be thrown in the server.
+  worker.on('error', () => {})
+  return {
+    async stop() {
+      stopping = true
+      // Unreferenced, the worker would not keep the process alive until it has closed its connection.
+      worker.ref()
+      worker.postMessage('stop')
+      await exited
+    },
+  }
+}
