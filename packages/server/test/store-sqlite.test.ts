@@ -27,7 +27,7 @@ describe('SQLite store: group commit', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
     // No checkpoint of the store's own while these tests count the frames of the WAL.
-    store = await openStore({ database: join(dir, 'store.sqlite'), checkpointIntervalMs: 3_600_000 })
+    store = await openStore({ database: join(dir, 'store.sqlite'), checkpoints: { intervalMs: 3_600_000 } })
     observer = new SQLite(join(dir, 'store.sqlite'))
     observer.pragma('wal_autocheckpoint = 0')
   })
@@ -135,7 +135,7 @@ describe('SQLite store: checkpoints off the event loop', () => {
   it('moves what is written into the database file soon, well before the WAL holds 1000 pages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
     const file = join(dir, 'store.sqlite')
-    const store = await openStore({ database: file, checkpointIntervalMs: 20 })
+    const store = await openStore({ database: file, checkpoints: { intervalMs: 20 } })
     try {
       await until('the migrated schema checkpointed', () => statSync(file).size > 0)
       const before = statSync(file).size
@@ -150,12 +150,33 @@ describe('SQLite store: checkpoints off the event loop', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  it('starts the WAL over although writes never stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
+    const file = join(dir, 'store.sqlite')
+    const store = await openStore({ database: file, checkpoints: { intervalMs: 10, restartFrames: 200 } })
+    try {
+      // Four writers, so that a commit is nearly always pending: the worker's passes alone never catch up with it.
+      const note = 'x'.repeat(4_000)
+      let written = 0
+      const writer = async (lane: number) => {
+        for (let i = 0; i < 1_000; i++, written++) await store.db.insertInto('accounts').values({ ...account(`steady_${lane}_${i}`), displayName: note }).execute()
+      }
+      await Promise.all([0, 1, 2, 3].map(writer))
+      assert.equal(written, 4_000)
+      const wal = statSync(`${file}-wal`).size
+      assert.ok(wal < 8 * 1024 * 1024, `some 16 MB written, the WAL is ${(wal / 1024 / 1024).toFixed(1)} MB`)
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('hands checkpoints back to the connection when the worker cannot run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
     const connection = new SQLite(join(dir, 'store.sqlite'))
     connection.pragma('journal_mode = WAL')
     try {
-      const checkpoints = checkpointOnWorker(connection, join(dir, 'no such file.sqlite'), 20)
+      const checkpoints = checkpointOnWorker(connection, join(dir, 'no such file.sqlite'), { intervalMs: 20, restartFrames: 100 })
       assert.equal(connection.pragma('wal_autocheckpoint', { simple: true }), 0, 'while the worker checkpoints, the connection does not')
       await until('the connection checkpointing again', () => connection.pragma('wal_autocheckpoint', { simple: true }) === 1000)
       await checkpoints.stop()

@@ -3,8 +3,19 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
-/** Stops the worker, which closes its connection. */
-export type Checkpoints = { stop(): Promise<void> }
+export type CheckpointOptions = {
+  /** How often the worker moves the WAL into the database file. */
+  intervalMs: number
+  /** Frames in the WAL past which the server's connection finishes a checkpoint so that the WAL starts over. */
+  restartFrames: number
+}
+
+export type Checkpoints = {
+  /** Called by the server's connection right after each COMMIT, outside any transaction. */
+  afterCommit(): void
+  /** Stops the worker, which closes its connection. */
+  stop(): Promise<void>
+}
 
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 /** A WAL grown past this in a burst is cut back to it when it starts over. */
@@ -19,7 +30,8 @@ const SQLite = require(workerData.sqlitePath)
 const connection = new SQLite(workerData.path, { fileMustExist: true })
 const timer = setInterval(() => {
   try {
-    connection.pragma('wal_checkpoint(PASSIVE)')
+    const [{ log }] = connection.pragma('wal_checkpoint(PASSIVE)')
+    if (log >= workerData.restartFrames) parentPort.postMessage('restart')
   } catch {
     // another checkpoint in progress: the next tick moves what is left
   }
@@ -40,20 +52,26 @@ const here = (): string => (typeof __filename !== 'undefined' ? __filename : fil
  * Left to itself, SQLite checkpoints inside the COMMIT that takes the WAL past 1000 pages: it copies them into the
  * database file and syncs both files, on the thread that committed, which here is the one serving every request.
  * On the runtime's echo round trip that was about 0.45 ms of each round trip's event-loop time at 32 conversations,
- * and the slowest sequential round trips (bench/runtime.bench.ts). So the server's connection never checkpoints,
- * and a connection of its own on a worker thread runs a PASSIVE checkpoint every `intervalMs`: PASSIVE never
- * waits for the server's connection nor makes it wait, and what it cannot move yet it moves next time. Once all
- * of the WAL is in the database file, the server's next write starts the WAL over. If the worker cannot run, the
- * server's connection checkpoints itself again, as SQLite does by default.
+ * and the slowest sequential round trips (bench/runtime.bench.ts). So the server's connection does not checkpoint
+ * on its own, and a connection on a worker thread runs a PASSIVE checkpoint every `intervalMs`: PASSIVE never waits
+ * for the server's connection nor makes it wait, and what it cannot move yet it moves next time.
+ *
+ * The WAL starts over only when a write begins with all of it in the database file, which the worker alone cannot
+ * bring about while writes keep coming: each pass ends behind the latest commit. So once the WAL holds
+ * `restartFrames`, the worker says so and the server's connection, right after its next COMMIT, moves what the
+ * worker has not (a pass's worth of frames at most) itself; its next write starts the WAL over. If the worker
+ * cannot run, the server's connection checkpoints as SQLite does by default.
  */
-export function checkpointOnWorker(connection: SqliteConnection, path: string, intervalMs: number): Checkpoints {
+export function checkpointOnWorker(connection: SqliteConnection, path: string, options: CheckpointOptions): Checkpoints {
   connection.pragma('wal_autocheckpoint = 0')
   connection.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`)
   const sqlitePath = createRequire(here()).resolve('better-sqlite3')
   // execArgv: [] so that the server's own flags (--cpu-prof, a loader) do not apply to the worker.
-  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sqlitePath, path, intervalMs } })
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sqlitePath, path, ...options } })
   worker.unref()
   let stopping = false
+  let restartDue = false
+  worker.on('message', () => (restartDue = true))
   const exited = new Promise<void>((resolve) =>
     worker.once('exit', () => {
       if (!stopping && connection.open) connection.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`)
@@ -63,6 +81,16 @@ export function checkpointOnWorker(connection: SqliteConnection, path: string, i
   // An error ends the worker ('exit' follows); without a listener it would be thrown in the server.
   worker.on('error', () => {})
   return {
+    afterCommit() {
+      if (!restartDue) return
+      try {
+        const [result] = connection.pragma('wal_checkpoint(PASSIVE)') as { busy: number }[]
+        // Busy: the worker is checkpointing right now; the next commit tries again.
+        if (!result?.busy) restartDue = false
+      } catch {
+        // An I/O error: the next commit tries again, and its own write reports the error if it persists.
+      }
+    },
     async stop() {
       stopping = true
       // Unreferenced, the worker would not keep the process alive until it has closed its connection.

@@ -24,7 +24,11 @@ export class GroupCommitSqliteDriver implements Driver {
   private transaction?: { connection: DatabaseConnection; ended: Promise<void>; end(): void }
   private commitDue = false
 
-  constructor(private readonly db: SqliteConnection) {
+  /** `afterCommit` runs right after each COMMIT, outside any transaction (sqlite-checkpoints.ts finishes checkpoints there). */
+  constructor(
+    private readonly db: SqliteConnection,
+    private readonly afterCommit: () => void = () => {},
+  ) {
     this.statements = new StatementCache(db)
   }
 
@@ -123,10 +127,12 @@ export class GroupCommitSqliteDriver implements Driver {
     this.group = undefined
     try {
       this.db.exec('COMMIT')
-      group.resolve()
     } catch (error) {
       this.fail(group, error)
+      return
     }
+    group.resolve()
+    this.afterCommit()
   }
 
   private fail(group: Group, error: unknown): void {
@@ -168,9 +174,9 @@ class Group {
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly driver: GroupCommitSqliteDriver
 
-  constructor(connection: SqliteConnection) {
+  constructor(connection: SqliteConnection, afterCommit?: () => void) {
     super({ database: connection as never })
-    this.driver = new GroupCommitSqliteDriver(connection)
+    this.driver = new GroupCommitSqliteDriver(connection, afterCommit)
   }
 
   override createDriver(): Driver {

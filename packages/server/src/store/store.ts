@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import type { Database } from './database.js'
 import { migrateToLatest } from './migrate.js'
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js'
-import { checkpointOnWorker } from './sqlite-checkpoints.js'
+import { checkpointOnWorker, type CheckpointOptions } from './sqlite-checkpoints.js'
 import { GroupCommitSqliteDialect } from './sqlite-driver.js'
 
 export type DialectName = 'sqlite' | 'postgres'
@@ -14,8 +14,8 @@ export type StoreOptions = {
   database: string
   /** PostgreSQL only: the schema to keep bpkit's tables in (created when missing). Default `public`. */
   postgresSchema?: string
-  /** SQLite files only: how often the WAL is checkpointed, off the event loop (sqlite-checkpoints.ts). Default 250 ms. */
-  checkpointIntervalMs?: number
+  /** SQLite files only: how the WAL is checkpointed off the event loop (sqlite-checkpoints.ts). */
+  checkpoints?: Partial<CheckpointOptions>
 }
 
 export type Db = Kysely<Database> | Transaction<Database>
@@ -33,7 +33,7 @@ export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//.test(da
 /** An open database, how to wait until what was written to it is durable, and how to close it. */
 type Opened = { db: Kysely<Database>; whenCommitted(): Promise<void>; close(): Promise<void> }
 
-async function openSqlite(path: string, checkpointIntervalMs: number): Promise<Opened> {
+async function openSqlite(path: string, checkpointOptions: CheckpointOptions): Promise<Opened> {
   const { default: SQLite } = await import('better-sqlite3')
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const connection = new SQLite(path)
@@ -58,8 +58,8 @@ async function openSqlite(path: string, checkpointIntervalMs: number): Promise<O
     }
     return regex.test(value) ? 1 : 0
   })
-  const checkpoints = path === ':memory:' ? undefined : checkpointOnWorker(connection, path, checkpointIntervalMs)
-  const dialect = new GroupCommitSqliteDialect(connection)
+  const checkpoints = path === ':memory:' ? undefined : checkpointOnWorker(connection, path, checkpointOptions)
+  const dialect = new GroupCommitSqliteDialect(connection, checkpoints?.afterCommit)
   const db = new Kysely<Database>({ dialect })
   return {
     db,
@@ -95,7 +95,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const { db, whenCommitted, close } =
     dialect === 'postgres'
       ? await openPostgres(options.database, options.postgresSchema ?? 'public')
-      : await openSqlite(options.database, options.checkpointIntervalMs ?? 250)
+      : await openSqlite(options.database, { intervalMs: 250, restartFrames: 4096, ...options.checkpoints })
   try {
     await migrateToLatest(db, dialect === 'postgres' ? (options.postgresSchema ?? 'public') : undefined)
   } catch (error) {
