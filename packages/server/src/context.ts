@@ -5,8 +5,8 @@ import type { Clock } from './clock.js'
 import type { ServerConfig } from './config.js'
 import type { Store } from './store/store.js'
 import type { Runtime } from './runtime/runtime.js'
+import type { BotRuntime } from './runtime/bot-runtime.js'
 import { forbidden, invalidPayload, notFound } from './errors.js'
-import { installedIds } from './integrations/installs.js'
 import { prepared } from './store/prepared.js'
 import { actsOnPathWorkspace, assertKeyMayCall, assertRoleMayCall, isRestricted } from './members/roles.js'
 
@@ -52,6 +52,7 @@ const header = (headers: IncomingHttpHeaders, name: string) => {
  */
 export class RequestContext {
   private bot?: Promise<string>
+  private botView?: Promise<BotRuntime | undefined>
   private resolvedBot?: BotScope
   private memberships = new Map<string, Promise<WorkspaceAccess>>()
   /** When the request arrived (ms since the epoch). */
@@ -117,7 +118,7 @@ export class RequestContext {
   private async actingInstallation() {
     const p = this.principal
     if (p.kind !== 'integration') return undefined
-    const bot = await this.services.runtime.bot(this.db, await this.botId())
+    const bot = await this.botRuntime()
     const installations = bot?.installations.filter((i) => i.integrationId === p.integrationId) ?? []
     const wanted = this.header('x-integration-alias')
     return installations.find((i) => i.alias === wanted) ?? installations[0]
@@ -126,6 +127,12 @@ export class RequestContext {
   /** The name of the integration the request acts as (a conversation it creates is that integration's). */
   async integrationName(): Promise<string | undefined> {
     return (await this.actingInstallation())?.name
+  }
+
+  /** The runtime's view of the bot the request acts on (undefined when it is gone), read once per request. */
+  botRuntime(): Promise<BotRuntime | undefined> {
+    this.botView ??= this.botId().then((botId) => this.services.runtime.bot(this.db, botId))
+    return this.botView
   }
 
   /** The bot the request acts on: the key's own bot, or the `x-bot-id` bot of the token's workspaces. */
@@ -212,10 +219,11 @@ export class RequestContext {
 
   /** An integration key acts only on the bots of its workspace that install its integration. */
   private async integrationBotWorkspace(p: Extract<Principal, { kind: 'integration' }>, botId: string): Promise<string> {
-    const bot = await this.db.selectFrom('bots').select(['workspaceId', 'data']).where('id', '=', botId).executeTakeFirst()
-    if (!bot || (p.workspaceId && p.workspaceId !== bot.workspaceId) || !installedIds(bot.data, 'integration').includes(p.integrationId)) {
+    const bot = await this.services.runtime.bot(this.db, botId)
+    if (!bot || (p.workspaceId && p.workspaceId !== bot.workspaceId) || !bot.integrationIds.includes(p.integrationId)) {
       throw notFound('Bot', botId)
     }
+    this.botView = Promise.resolve(bot)
     return bot.workspaceId
   }
 

@@ -31,7 +31,7 @@ export const eventHandlers: PublicHandlers = {
     // An integration's event reaches the bot as `<alias>:<type>`.
     const alias = await ctx.integrationAlias()
     const type = alias && !input.type.includes(':') ? `${alias}:${input.type}` : input.type
-    const bot = await ctx.services.runtime.bot(ctx.db, botId)
+    const bot = await ctx.botRuntime()
     let enqueued = false
     const row = await ctx.store.transaction(async (trx) => {
       const event = await trx

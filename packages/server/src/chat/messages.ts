@@ -70,7 +70,7 @@ export const messageHandlers: PublicHandlers = {
   async createMessage(input, ctx) {
     const botId = await ctx.botId()
     const values = newMessage(input, ctx, botId, null)
-    const bot = await ctx.services.runtime.bot(ctx.db, botId)
+    const bot = await ctx.botRuntime()
     const row = messageMayDeliver(bot, values.direction)
       ? await ctx.services.runtime.writeThenDeliver(bot!, (handoff) =>
           ctx.store.transaction(async (trx) => {

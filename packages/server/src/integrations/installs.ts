@@ -12,7 +12,13 @@ type InstalledEntry = { id?: unknown; integrationId?: unknown } | null
  * integration id itself; `plugins` entries carry the plugin's `id`.
  */
 export function installedIds(data: string, kind: 'integration' | 'plugin'): string[] {
-  const parsed = parseJson<{ integrations?: Record<string, InstalledEntry>; plugins?: Record<string, InstalledEntry> }>(data, {})
+  return installedIdsOf(parseJson<InstalledData>(data, {}), kind)
+}
+
+type InstalledData = { integrations?: Record<string, InstalledEntry>; plugins?: Record<string, InstalledEntry> }
+
+/** `installedIds` of a definition already parsed. */
+export function installedIdsOf(parsed: InstalledData, kind: 'integration' | 'plugin'): string[] {
   const entries = Object.entries((kind === 'integration' ? parsed.integrations : parsed.plugins) ?? {})
   return entries.flatMap(([key, entry]) => {
     if (!entry) return []

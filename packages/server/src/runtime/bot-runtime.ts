@@ -1,6 +1,7 @@
 import type { Db } from '../store/store.js'
 import { readData, type BotData } from '../admin/bot-model.js'
 import { prepared } from '../store/prepared.js'
+import { installedIdsOf } from '../integrations/installs.js'
 
 /** An integration installed on a bot, as the runtime calls it. */
 export type Installation = {
@@ -28,6 +29,8 @@ export type BotRuntime = {
   /** `subscriptions.events`: null is every event. */
   subscribedEvents: Record<string, unknown> | null
   installations: Installation[]
+  /** The ids of the integrations it installs, however its definition keys them (what an integration key may act on). */
+  integrationIds: string[]
   data: BotData
 }
 
@@ -61,6 +64,7 @@ function toRuntime(row: { id: string; workspaceId: string; data: string }): BotR
     configuration: data.configuration?.data ?? {},
     subscribedEvents: data.subscriptions?.events ?? null,
     installations,
+    integrationIds: installedIdsOf(data, 'integration'),
     data,
   }
 }

@@ -185,18 +185,21 @@ export async function onWorkflowCreated(db: Db, ctx: RequestContext, botId: stri
   return true
 }
 
+const continueListening = prepared<{ botId: string; conversationId: string; now: string }, WorkflowRow>((db, p) =>
+  db
+    .updateTable('workflows')
+    .set({ status: 'pending', updatedAt: p.now })
+    .where('botId', '=', p.botId)
+    .where('conversationId', '=', p.conversationId)
+    .where('status', '=', 'listening')
+    .returningAll(),
+)
+
 /**
  * A message in a conversation whose workflows are `listening` continues them: each becomes `pending` again and
  * the bot gets `workflow_update` (`workflow_continued`) after the message itself.
  */
 async function continueListeningWorkflows(db: Db, ctx: RequestContext, bot: BotRuntime, conversation: ConversationRow, user: UserRow, handoff: Handoff): Promise<void> {
-  const listening = await db
-    .updateTable('workflows')
-    .set({ status: 'pending', updatedAt: ctx.now() })
-    .where('botId', '=', bot.botId)
-    .where('conversationId', '=', conversation.id)
-    .where('status', '=', 'listening')
-    .returningAll()
-    .execute()
+  const { rows: listening } = await continueListening(db, { botId: bot.botId, conversationId: conversation.id, now: ctx.now() })
   for (const workflow of listening) await enqueueWorkflowUpdate(db, ctx, bot, 'workflow_continued', workflow, conversation, user, handoff)
 }
