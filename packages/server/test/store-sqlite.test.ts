@@ -159,12 +159,14 @@ describe('SQLite store: checkpoints off the event loop', () => {
       const note = 'x'.repeat(4_000)
       let written = 0
       const writer = async (lane: number) => {
-        for (let i = 0; i < 1_000; i++, written++) await store.db.insertInto('accounts').values({ ...account(`steady_${lane}_${i}`), displayName: note }).execute()
+        for (let i = 0; i < 1_500; i++, written++) await store.db.insertInto('accounts').values({ ...account(`steady_${lane}_${i}`), displayName: note }).execute()
       }
       await Promise.all([0, 1, 2, 3].map(writer))
-      assert.equal(written, 4_000)
+      assert.equal(written, 6_000)
+      // Left to grow, the WAL holds all of it (over 70 MB). How far it grows between restarts depends on how soon
+      // the worker gets the CPU: about 12 MB seen with the whole test suite running beside it.
       const wal = statSync(`${file}-wal`).size
-      assert.ok(wal < 8 * 1024 * 1024, `some 16 MB written, the WAL is ${(wal / 1024 / 1024).toFixed(1)} MB`)
+      assert.ok(wal < 32 * 1024 * 1024, `some 24 MB written, the WAL is ${(wal / 1024 / 1024).toFixed(1)} MB`)
     } finally {
       await store.close()
       rmSync(dir, { recursive: true, force: true })
