@@ -1,6 +1,7 @@
 import type { CompiledQuery, Compilable, Kysely, QueryResult } from 'kysely'
 import type { Database } from './database.js'
 import type { Db } from './store.js'
+import { groupCommitDriverOf } from './sqlite-driver.js'
 
 /** Stands for a parameter while a prepared query is compiled; replaced by its value at each run. */
 class Placeholder {
@@ -43,7 +44,9 @@ export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysel
       const key = keys[i]
       parameters[i] = key === undefined ? constants[i] : params[key]
     }
-    return db.executeQuery<O>({ sql: template.sql, parameters, query: template.query, queryId: { queryId: '' } } as CompiledQuery<O>)
+    const compiled = { sql: template.sql, parameters, query: template.query, queryId: { queryId: '' } } as CompiledQuery<O>
+    const direct = groupCommitDriverOf(db)
+    return direct ? (direct.runCompiled(db.isTransaction, compiled) as Promise<QueryResult<O>>) : db.executeQuery<O>(compiled)
   }
 }
 

@@ -59,15 +59,21 @@ const here = (): string => (typeof __filename !== 'undefined' ? __filename : fil
  * The WAL starts over only when a write begins with all of it in the database file, which the worker alone cannot
  * bring about while writes keep coming: each pass ends behind the latest commit. So once the WAL holds
  * `restartFrames`, the worker says so and the server's connection, right after its next COMMIT, moves what the
- * worker has not (a pass's worth of frames at most) itself; its next write starts the WAL over. If the worker
+ * worker has not (what was committed since its last pass) itself; its next write starts the WAL over. If the worker
  * cannot run, the server's connection checkpoints as SQLite does by default.
  */
 export function checkpointOnWorker(connection: SqliteConnection, path: string, options: CheckpointOptions): Checkpoints {
+  let worker: Worker
+  try {
+    const sqlitePath = createRequire(here()).resolve('better-sqlite3')
+    // execArgv: [] so that the server's own flags (--cpu-prof, a loader) do not apply to the worker.
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sqlitePath, path, ...options } })
+  } catch {
+    // better-sqlite3 cannot be found from here (this module bundled elsewhere, say): SQLite checkpoints as by default.
+    return { afterCommit() {}, async stop() {} }
+  }
   connection.pragma('wal_autocheckpoint = 0')
   connection.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`)
-  const sqlitePath = createRequire(here()).resolve('better-sqlite3')
-  // execArgv: [] so that the server's own flags (--cpu-prof, a loader) do not apply to the worker.
-  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sqlitePath, path, ...options } })
   worker.unref()
   let stopping = false
   let restartDue = false

@@ -1,5 +1,5 @@
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3'
-import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely'
+import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, type QueryResult } from 'kysely'
 import { StatementCache } from './sqlite-statements.js'
 
 /**
@@ -63,6 +63,18 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async rollbackTransaction(): Promise<void> {
     this.endTransaction('ROLLBACK TO bpkit_transaction; RELEASE bpkit_transaction')
+  }
+
+  /**
+   * Runs a compiled query as Kysely would through this driver, without Kysely's executor: the statement of a
+   * transaction (`inTransaction`) belongs to the one in progress, as SQLite runs one at a time here. Kysely's
+   * executor takes a connection and gives it back around each query, several awaits that cost more than a
+   * prepared statement's lookup (store/prepared.ts).
+   */
+  runCompiled(inTransaction: boolean, query: CompiledQuery): Promise<QueryResult<unknown>> {
+    if (!inTransaction) return this.execute(OUTSIDE_TRANSACTION, query)
+    if (!this.transaction) return Promise.reject(new Error('bpkit: a statement of a transaction that has ended'))
+    return this.execute(this.transaction.connection, query)
   }
 
   /** Resolves once everything written so far is committed. */
@@ -145,6 +157,12 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 }
 
+/** The connection of statements run directly outside a transaction: never the transaction's own. */
+const OUTSIDE_TRANSACTION: DatabaseConnection = {
+  executeQuery: () => Promise.reject(new Error('bpkit: not a connection to run queries on')),
+  streamQuery: () => unsupportedStream(),
+}
+
 async function* unsupportedStream(): AsyncIterableIterator<never> {
   throw new Error('bpkit: streaming queries are not supported on SQLite')
 }
@@ -182,4 +200,22 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     return this.driver
   }
+
+  override createAdapter(): DialectAdapter {
+    const adapter = super.createAdapter()
+    driversByAdapter.set(adapter, this.driver)
+    return adapter
+  }
+}
+
+/** The driver behind each Kysely instance of this dialect, found through its adapter, which its transactions share. */
+const driversByAdapter = new WeakMap<DialectAdapter, GroupCommitSqliteDriver>()
+
+/**
+ * The group-commit driver a Kysely instance or transaction runs on, when a query may skip Kysely's executor:
+ * undefined on PostgreSQL, and where plugins would transform the result.
+ */
+export function groupCommitDriverOf(db: { getExecutor(): { adapter: DialectAdapter; plugins: readonly unknown[] } }): GroupCommitSqliteDriver | undefined {
+  const executor = db.getExecutor()
+  return executor.plugins.length === 0 ? driversByAdapter.get(executor.adapter) : undefined
 }
