@@ -223,6 +223,7 @@ export class RequestContext {
     if (!bot || (p.workspaceId && p.workspaceId !== bot.workspaceId) || !bot.integrationIds.includes(p.integrationId)) {
       throw notFound('Bot', botId)
     }
+    // The check has read the view botRuntime() would: the request reads it once either way.
     this.botView = Promise.resolve(bot)
     return bot.workspaceId
   }

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { prepared } from '../src/store/prepared.js'
+import { sleep } from './runtime-support.js'
 import { describeEachStore } from './support.js'
 
 const insertAccount = prepared<{ id: string; email: string; at: string }, never>((db, p) =>
@@ -44,7 +45,7 @@ describeEachStore('prepared queries', ({ server }) => {
       await insertAccount(trx, { id: 'acct_prepared_undone', email: 'undone.prepared@example.com', at })
       assert.equal((await accountByEmail(trx, { email: 'undone.prepared@example.com' })).rows.length, 1, 'the transaction sees its own prepared write')
       outsideWhileOpen = accountByEmail(db, { email: 'undone.prepared@example.com' }).then(({ rows }) => (seenOutside = rows))
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await sleep(20)
       // SQLite runs one transaction at a time: a statement outside waits. PostgreSQL answers it from what is committed.
       if (dialect === 'sqlite') assert.equal(seenOutside, undefined, 'a prepared read outside waits while the transaction is open')
       else assert.deepEqual(seenOutside, [], 'a read outside does not see what the transaction has not committed')

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test'
 import SQLite from 'better-sqlite3'
 import { checkpointOnWorker } from '../src/store/sqlite-checkpoints.js'
 import { openStore, type Store } from '../src/store/store.js'
+import { eventually } from './runtime-support.js'
 
 const account = (n: number | string) => ({ id: `acct_${n}`, email: `${n}@example.com`, displayName: null, profilePicture: null, createdAt: 'now', updatedAt: 'now' })
 
@@ -125,24 +126,18 @@ describe('SQLite store: group commit', () => {
 })
 
 describe('SQLite store: checkpoints off the event loop', () => {
-  const until = async (what: string, holds: () => boolean) => {
-    for (let waited = 0; !holds(); waited += 20) {
-      if (waited > 5_000) assert.fail(`${what}: not within 5 s`)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  }
-
   it('moves what is written into the database file soon, well before the WAL holds 1000 pages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpkit-store-'))
     const file = join(dir, 'store.sqlite')
     const store = await openStore({ database: file, checkpoints: { intervalMs: 20 } })
     try {
-      await until('the migrated schema checkpointed', () => statSync(file).size > 0)
+      // The migrated schema, checkpointed.
+      await eventually(async () => statSync(file).size, (size) => size > 0, 5_000)
       const before = statSync(file).size
       // About 150 pages: SQLite left to itself would checkpoint only at 1000.
       const note = 'x'.repeat(4_000)
       for (let i = 0; i < 150; i++) await store.db.insertInto('accounts').values({ ...account(`bulky_${i}`), displayName: note }).execute()
-      await until('150 pages checkpointed into the database file', () => statSync(file).size >= before + 150 * 4_000)
+      await eventually(async () => statSync(file).size, (size) => size >= before + 150 * 4_000, 5_000)
     } finally {
       await store.close()
     }
@@ -180,7 +175,7 @@ describe('SQLite store: checkpoints off the event loop', () => {
     try {
       const checkpoints = checkpointOnWorker(connection, join(dir, 'no such file.sqlite'), { intervalMs: 20, restartFrames: 100 })
       assert.equal(connection.pragma('wal_autocheckpoint', { simple: true }), 0, 'while the worker checkpoints, the connection does not')
-      await until('the connection checkpointing again', () => connection.pragma('wal_autocheckpoint', { simple: true }) === 1000)
+      await eventually(async () => connection.pragma('wal_autocheckpoint', { simple: true }), (pages) => pages === 1000, 5_000)
       await checkpoints.stop()
     } finally {
       connection.close()

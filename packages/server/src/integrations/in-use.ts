@@ -2,7 +2,7 @@ import type { RequestContext } from '../context.js'
 import { ApiError, notFound } from '../errors.js'
 import { botsInstalling, installedIds } from './installs.js'
 import { referrers } from './references.js'
-import type { PackageRow } from './store.js'
+import { ownedPackage, requireAccount, type PackageRow } from './store.js'
 
 /** The integrations a bot of the caller's workspace installs. */
 export async function botInstalls(ctx: RequestContext, botId: string): Promise<string[]> {
@@ -26,4 +26,12 @@ export async function checkUnused(ctx: RequestContext, row: PackageRow): Promise
       `${row.kind} ${row.name}@${row.version} cannot be deleted while it is in use by ${users.slice(0, 5).join(', ')}${users.length > 5 ? ` and ${users.length - 5} more` : ''}`,
     )
   }
+}
+
+/** Deletes an interface or plugin of the account's workspace, once no bot or package uses it. */
+export async function deleteUnusedPackage(ctx: RequestContext, kind: 'interface' | 'plugin', id: string): Promise<void> {
+  requireAccount(ctx, kind === 'interface' ? 'Deleting an interface' : 'Deleting a plugin')
+  const row = await ownedPackage(ctx, kind, id)
+  await checkUnused(ctx, row)
+  await ctx.db.deleteFrom('hubPackages').where('id', '=', row.id).execute()
 }

@@ -1,8 +1,7 @@
 import type { RequestContext } from '../context.js'
 import { newId } from '../ids.js'
 import { keywordsOf } from './definitions.js'
-import { checkUnused } from './in-use.js'
-import { ownedPackage, requireAccount, type PackageRow } from './store.js'
+import type { PackageRow } from './store.js'
 
 /** What the create and update inputs of interfaces and plugins say about the package itself. */
 type Described = { title?: string; description?: string; icon?: string; readme?: string }
@@ -45,12 +44,4 @@ export function updatedPackageColumns(ctx: RequestContext, row: PackageRow, inpu
     readme: input.readme ?? row.readme,
     updatedAt: ctx.now(),
   }
-}
-
-/** Deletes an interface or plugin of the account's workspace, once no bot or package uses it. */
-export async function deleteUnusedPackage(ctx: RequestContext, kind: 'interface' | 'plugin', id: string): Promise<void> {
-  requireAccount(ctx, kind === 'interface' ? 'Deleting an interface' : 'Deleting a plugin')
-  const row = await ownedPackage(ctx, kind, id)
-  await checkUnused(ctx, row)
-  await ctx.db.deleteFrom('hubPackages').where('id', '=', row.id).execute()
 }

@@ -26,7 +26,8 @@ type Template = { sql: string; query: CompiledQuery['query']; keys: (string | un
 export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysely<Database>, params: Placeholders<P>) => Compilable<O>) {
   const templates = new Map<unknown, Template>()
   return async (db: Db, params: P): Promise<QueryResult<O>> => {
-    const adapter = db.getExecutor().adapter.constructor
+    const executor = db.getExecutor()
+    const adapter = executor.adapter.constructor
     let template = templates.get(adapter)
     if (!template) {
       const compiled = build(db as Kysely<Database>, placeholders as Placeholders<P>).compile()
@@ -45,7 +46,7 @@ export function prepared<P extends Record<string, unknown>, O>(build: (db: Kysel
       parameters[i] = key === undefined ? constants[i] : params[key]
     }
     const compiled = { sql: template.sql, parameters, query: template.query, queryId: { queryId: '' } } as CompiledQuery<O>
-    const direct = groupCommitDriverOf(db)
+    const direct = groupCommitDriverOf(executor)
     return direct ? (direct.runCompiled(db.isTransaction, compiled) as Promise<QueryResult<O>>) : db.executeQuery<O>(compiled)
   }
 }

@@ -17,6 +17,7 @@ export type Checkpoints = {
   stop(): Promise<void>
 }
 
+const DEFAULT_OPTIONS: CheckpointOptions = { intervalMs: 250, restartFrames: 4096 }
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1000
 /** A WAL grown past this in a burst is cut back to it when it starts over. */
 const WAL_KEPT_BYTES = 16 * 1024 * 1024
@@ -62,12 +63,12 @@ const here = (): string => (typeof __filename !== 'undefined' ? __filename : fil
  * worker has not (what was committed since its last pass) itself; its next write starts the WAL over. If the worker
  * cannot run, the server's connection checkpoints as SQLite does by default.
  */
-export function checkpointOnWorker(connection: SqliteConnection, path: string, options: CheckpointOptions): Checkpoints {
+export function checkpointOnWorker(connection: SqliteConnection, path: string, options: Partial<CheckpointOptions> = {}): Checkpoints {
   let worker: Worker
   try {
     const sqlitePath = createRequire(here()).resolve('better-sqlite3')
     // execArgv: [] so that the server's own flags (--cpu-prof, a loader) do not apply to the worker.
-    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sqlitePath, path, ...options } })
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { sqlitePath, path, ...DEFAULT_OPTIONS, ...options } })
   } catch {
     // better-sqlite3 cannot be found from here (this module bundled elsewhere, say): SQLite checkpoints as by default.
     return { afterCommit() {}, async stop() {} }

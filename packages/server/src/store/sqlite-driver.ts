@@ -212,10 +212,9 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
 const driversByAdapter = new WeakMap<DialectAdapter, GroupCommitSqliteDriver>()
 
 /**
- * The group-commit driver a Kysely instance or transaction runs on, when a query may skip Kysely's executor:
- * undefined on PostgreSQL, and where plugins would transform the result.
+ * The group-commit driver a Kysely instance's or transaction's executor runs on, when a query may skip the
+ * executor: undefined on PostgreSQL, and where plugins would transform the result.
  */
-export function groupCommitDriverOf(db: { getExecutor(): { adapter: DialectAdapter; plugins: readonly unknown[] } }): GroupCommitSqliteDriver | undefined {
-  const executor = db.getExecutor()
+export function groupCommitDriverOf(executor: { adapter: DialectAdapter; plugins: readonly unknown[] }): GroupCommitSqliteDriver | undefined {
   return executor.plugins.length === 0 ? driversByAdapter.get(executor.adapter) : undefined
 }

@@ -33,7 +33,7 @@ export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//.test(da
 /** An open database, how to wait until what was written to it is durable, and how to close it. */
 type Opened = { db: Kysely<Database>; whenCommitted(): Promise<void>; close(): Promise<void> }
 
-async function openSqlite(path: string, checkpointOptions: CheckpointOptions): Promise<Opened> {
+async function openSqlite(path: string, checkpointOptions?: Partial<CheckpointOptions>): Promise<Opened> {
   const { default: SQLite } = await import('better-sqlite3')
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const connection = new SQLite(path)
@@ -95,7 +95,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const { db, whenCommitted, close } =
     dialect === 'postgres'
       ? await openPostgres(options.database, options.postgresSchema ?? 'public')
-      : await openSqlite(options.database, { intervalMs: 250, restartFrames: 4096, ...options.checkpoints })
+      : await openSqlite(options.database, options.checkpoints)
   try {
     await migrateToLatest(db, dialect === 'postgres' ? (options.postgresSchema ?? 'public') : undefined)
   } catch (error) {
