@@ -53,6 +53,8 @@ const header = (headers: IncomingHttpHeaders, name: string) => {
 export class RequestContext {
   private bot?: Promise<string>
   private botView?: Promise<BotRuntime | undefined>
+  /** The bot's view as resolving the bot read it (an integration key's check), for `botRuntime` not to read it again. */
+  private viewOfCheck?: BotRuntime
   private resolvedBot?: BotScope
   private memberships = new Map<string, Promise<WorkspaceAccess>>()
   /** When the request arrived (ms since the epoch). */
@@ -131,7 +133,7 @@ export class RequestContext {
 
   /** The runtime's view of the bot the request acts on (undefined when it is gone), read once per request. */
   botRuntime(): Promise<BotRuntime | undefined> {
-    this.botView ??= this.botId().then((botId) => this.services.runtime.bot(this.db, botId))
+    this.botView ??= this.botId().then((botId) => this.viewOfCheck ?? this.services.runtime.bot(this.db, botId))
     return this.botView
   }
 
@@ -223,8 +225,9 @@ export class RequestContext {
     if (!bot || (p.workspaceId && p.workspaceId !== bot.workspaceId) || !bot.integrationIds.includes(p.integrationId)) {
       throw notFound('Bot', botId)
     }
-    // The check has read the view botRuntime() would: the request reads it once either way.
-    this.botView = Promise.resolve(bot)
+    // The check has read the view botRuntime() would: the request reads it once either way. botRuntime() may
+    // already be waiting on botId(), so the view is left for it to find rather than set as its promise.
+    this.viewOfCheck = bot
     return bot.workspaceId
   }
 

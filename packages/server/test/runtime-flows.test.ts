@@ -49,6 +49,24 @@ describeEachStore(
       assert.equal(stored.event.failureReason, null)
     })
 
+    it("an integration key's message reads its bot's runtime view once: the key's check and the delivery share it", async () => {
+      const { user, conversation } = await incoming(chat, 'warm the view')
+      const runtime = server().server.runtime
+      const read = runtime.bot
+      let reads = 0
+      runtime.bot = (db, botId) => {
+        reads++
+        return read.call(runtime, db, botId)
+      }
+      try {
+        const { message } = await chat.integration.createMessage({ conversationId: conversation.id, userId: user.id, type: 'text', payload: { text: 'read once' }, tags: {} })
+        await botHandler.waitFor((r) => r.body?.event?.payload?.message?.id === message.id)
+      } finally {
+        runtime.bot = read
+      }
+      assert.equal(reads, 1)
+    })
+
     it("an integration reads its own tags without prefix, and the bot's conversation records the integration", async () => {
       const { conversation } = await chat.integration.getOrCreateConversation({ channel: 'channel', tags: { chatId: 'c1' } })
       assert.deepEqual(conversation.tags, { chatId: 'c1' })
