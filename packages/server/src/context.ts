@@ -54,7 +54,7 @@ export class RequestContext {
   private bot?: Promise<string>
   private botView?: Promise<BotRuntime | undefined>
   /** The bot's view as resolving the bot read it (an integration key's check), for `botRuntime` not to read it again. */
-  private viewOfCheck?: BotRuntime
+  private botViewFromCheck?: BotRuntime
   private resolvedBot?: BotScope
   private memberships = new Map<string, Promise<WorkspaceAccess>>()
   /** When the request arrived (ms since the epoch). */
@@ -133,7 +133,7 @@ export class RequestContext {
 
   /** The runtime's view of the bot the request acts on (undefined when it is gone), read once per request. */
   botRuntime(): Promise<BotRuntime | undefined> {
-    this.botView ??= this.botId().then((botId) => this.viewOfCheck ?? this.services.runtime.bot(this.db, botId))
+    this.botView ??= this.botId().then((botId) => this.botViewFromCheck ?? this.services.runtime.bot(this.db, botId))
     return this.botView
   }
 
@@ -227,7 +227,7 @@ export class RequestContext {
     }
     // The check has read the view botRuntime() would: the request reads it once either way. botRuntime() may
     // already be waiting on botId(), so the view is left for it to find rather than set as its promise.
-    this.viewOfCheck = bot
+    this.botViewFromCheck = bot
     return bot.workspaceId
   }
 
