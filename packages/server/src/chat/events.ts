@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { PublicHandlers } from '../handlers.js'
 import { ApiError } from '../errors.js'
 import { newId } from '../ids.js'
@@ -9,17 +10,13 @@ import { findOwned, requireRefs } from './refs.js'
 import { onEventCreated } from '../runtime/flows.js'
 
 /**
- * Scheduled events whose time has come become pending. Run by the section's sweep for every bot, and before
- * a bot's events are listed so that a status filter sees them as due without waiting for the sweep.
+ * Scheduled events whose time has come become pending, every bot's. Run by the section's sweep, and before a
+ * bot's events are listed so that a status filter sees them as due without waiting for the sweep. Every
+ * bot's, not only the listing one's: the partial index of scheduled events (migration 015) finds the due
+ * ones, where a condition on the bot would have the planner read all of the bot's events instead.
  */
-export async function promoteDueEvents(db: Db, now: string, botId?: string): Promise<void> {
-  await db
-    .updateTable('events')
-    .set({ status: 'pending' })
-    .where('status', '=', 'scheduled')
-    .where('scheduledFor', '<=', now)
-    .$if(botId !== undefined, (q) => q.where('botId', '=', botId!))
-    .execute()
+export async function promoteDueEvents(db: Db, now: string): Promise<void> {
+  await db.updateTable('events').set({ status: 'pending' }).where('status', '=', sql.lit('scheduled')).where('scheduledFor', '<=', now).execute()
 }
 
 export const eventHandlers: PublicHandlers = {
@@ -66,7 +63,7 @@ export const eventHandlers: PublicHandlers = {
   async listEvents(input, ctx) {
     const botId = await ctx.botId()
     const now = ctx.now()
-    await promoteDueEvents(ctx.db, now, botId)
+    await promoteDueEvents(ctx.db, now)
     const query = ctx.db
       .selectFrom('events')
       .selectAll()

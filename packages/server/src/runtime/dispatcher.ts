@@ -6,7 +6,7 @@ import { loadBotRuntime, installationOf, type BotRuntime } from './bot-runtime.j
 import { botHeaders, integrationHeaders } from './protocol.js'
 import { callTarget, type Target, type Targets, type UrlTarget } from './targets.js'
 import { answerMessage, readJson, type CallResult } from './transport.js'
-import type { RuntimeTables } from './tables.js'
+import { PENDING, type RuntimeTables } from './tables.js'
 import { prepared, rowOf } from '../store/prepared.js'
 
 export type DispatchOptions = {
@@ -176,12 +176,12 @@ export class Dispatcher {
     const candidates = await db
       .selectFrom('deliveries as d')
       .select(['d.id', 'd.botId'])
-      .where('d.status', '=', 'pending')
+      .where('d.status', '=', PENDING)
       .where('d.dueAt', '<=', nowIso)
       .where((eb) => eb.or([eb('d.leaseUntil', 'is', null), eb('d.leaseUntil', '<', nowIso)]))
       .$if(busy.length > 0, (q) => q.where('d.botId', 'not in', busy))
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('deliveries as e').select('e.id').whereRef('e.orderKey', '=', 'd.orderKey').where('e.status', '=', 'pending').whereRef('e.id', '<', 'd.id'))),
+        not(exists(selectFrom('deliveries as e').select('e.id').whereRef('e.orderKey', '=', 'd.orderKey').where('e.status', '=', PENDING).whereRef('e.id', '<', 'd.id'))),
       )
       .orderBy('d.dueAt')
       .orderBy('d.id')

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import type { RequestContext } from '../context.js'
 import type { Db } from '../store/store.js'
 import type { ChatTables } from '../chat/tables.js'
@@ -185,14 +185,10 @@ export async function onWorkflowCreated(db: Db, ctx: RequestContext, botId: stri
   return true
 }
 
-const continueListening = prepared<{ botId: string; conversationId: string; now: string }, WorkflowRow>((db, p) =>
-  db
-    .updateTable('workflows')
-    .set({ status: 'pending', updatedAt: p.now })
-    .where('botId', '=', p.botId)
-    .where('conversationId', '=', p.conversationId)
-    .where('status', '=', 'listening')
-    .returningAll(),
+// Most conversations have no listening workflow: finding that out is a read of a partial index (migration 015),
+// where an update that changes nothing would still cost a write statement on every incoming message.
+const listeningIn = prepared<{ botId: string; conversationId: string }, { id: string }>((db, p) =>
+  db.selectFrom('workflows').select('id').where('botId', '=', p.botId).where('conversationId', '=', p.conversationId).where('status', '=', sql.lit('listening')),
 )
 
 /**
@@ -200,6 +196,14 @@ const continueListening = prepared<{ botId: string; conversationId: string; now:
  * the bot gets `workflow_update` (`workflow_continued`) after the message itself.
  */
 async function continueListeningWorkflows(db: Db, ctx: RequestContext, bot: BotRuntime, conversation: ConversationRow, user: UserRow, handoff: Handoff): Promise<void> {
-  const { rows: listening } = await continueListening(db, { botId: bot.botId, conversationId: conversation.id, now: ctx.now() })
+  const { rows: found } = await listeningIn(db, { botId: bot.botId, conversationId: conversation.id })
+  if (!found.length) return
+  const listening = await db
+    .updateTable('workflows')
+    .set({ status: 'pending', updatedAt: ctx.now() })
+    .where('id', 'in', found.map((w) => w.id))
+    .where('status', '=', 'listening')
+    .returningAll()
+    .execute()
   for (const workflow of listening) await enqueueWorkflowUpdate(db, ctx, bot, 'workflow_continued', workflow, conversation, user, handoff)
 }

@@ -3,12 +3,12 @@ import { prepared } from '../store/prepared.js'
 import type { DialectName, Db } from '../store/store.js'
 import type { BotRuntime } from './bot-runtime.js'
 import type { Dispatcher } from './dispatcher.js'
-import type { RuntimeTables } from './tables.js'
+import { PENDING, type RuntimeTables } from './tables.js'
 
 type Delivery = RuntimeTables['deliveries']
 
 const pendingOf = prepared<{ orderKey: string }, { id: string }>((db, p) =>
-  db.selectFrom('deliveries').select('id').where('orderKey', '=', p.orderKey).where('status', '=', 'pending').limit(1),
+  db.selectFrom('deliveries').select('id').where('orderKey', '=', p.orderKey).where('status', '=', PENDING).limit(1),
 )
 
 /**

@@ -1,3 +1,8 @@
+import { sql } from 'kysely'
+
+/** `status = 'pending'` as SQL text: the partial indexes of pending deliveries (migration 015) serve only a literal. */
+export const PENDING = sql.lit('pending')
+
 /**
  * Tables of the runtime. `deliveries` is the outbox: a row is written in the same transaction as the message,
  * event or install that causes it, and the dispatcher sends it to the bot or integration it names.

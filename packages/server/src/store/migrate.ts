@@ -13,6 +13,7 @@ import * as accountUuids from './migrations/011_account_uuids.js'
 import * as runtime from '../runtime/migration.js'
 import * as web from '../web/migration.js'
 import * as crashingCode from '../runtime/deployed/migration.js'
+import * as waitingIndexes from './migrations/015_waiting_indexes.js'
 
 /**
  * The one migration set, in order. Each section keeps its migration next to its code; a new migration is
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '012_runtime': runtime,
   '013_web': web,
   '014_crashing_code': crashingCode,
+  '015_waiting_indexes': waitingIndexes,
 }
 
 /** Every migration of bpkit's schema, by name (exported for the tests of a migration). */

@@ -1,0 +1,170 @@
+/**
+ * What a bot's history costs the runtime: a bot that has run for a long while (settled deliveries with their
+ * attempts and events, finished workflows, all in one conversation) against a new bot, on one server:
+ *   - an incoming message: an integration's `createMessage`, which the runtime turns into an event and a
+ *     delivery to the bot (looking for a delivery still ahead in the conversation, and for workflows listening
+ *     there);
+ *   - the runtime's retention sweep (every 30 s), which looks for settled deliveries older than the retention
+ *     and finds none here: its cost is the looking.
+ * The history is written straight into the store, as that much use would have left it. The server runs in
+ * this process (SQLite); the bot and integration handlers are node:http servers in it too, answering `{}`.
+ *
+ *   npm run bench -- history
+ */
+import http from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
+
+const QUICK = process.env.BENCH_QUICK === '1'
+const DELIVERIES = QUICK ? 20_000 : 200_000
+const WORKFLOWS = QUICK ? 2_000 : 20_000
+const MESSAGES_PER_ROUND = QUICK ? 100 : 500
+const ROUNDS = 4
+const SWEEPS = 5
+const BATCH = 500
+
+const agent = new http.Agent({ keepAlive: true })
+
+function post(url: string, body: unknown, headers: Record<string, string>): Promise<number> {
+  const data = JSON.stringify(body)
+  const target = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
+    req.on('error', reject)
+    req.end(data)
+  })
+}
+
+/** A handler that answers every call with `{}`. */
+function answering(): Promise<{ url: string; server: http.Server }> {
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'))
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })))
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+async function main() {
+  const { startServer } = await import('@bpkit/server')
+  const { Client } = await import('@bpkit/client')
+  const { newId } = await import('../packages/server/src/ids.js')
+  const { pruneDeliveries } = await import('../packages/server/src/runtime/retention.js')
+  const dataDir = mkdtempSync(join(tmpdir(), 'bpkit-bench-history-'))
+  const handlers = await Promise.all([answering(), answering()])
+  const server = await startServer({ dataDir, port: 0, logLevel: 'silent' })
+  try {
+    const { token, workspaceId } = server.credentials
+    const admin = new Client({ apiUrl: server.url, token, workspaceId })
+    const { integration } = await admin.createIntegration({ name: 'history-chat', version: '0.1.0', dev: true, url: handlers[0].url, channels: { channel: { messages: { text: { schema: {} } } } } } as never)
+    const integrationKey = (await admin.createIntegrationApiKey({ integrationId: integration.id })).value
+    const bots: Record<'new' | 'history', { botId: string; conversationId: string; userId: string }> = {} as never
+    for (const name of ['new', 'history'] as const) {
+      const { bot } = await admin.createBot({ dev: true, url: handlers[1].url } as never)
+      await admin.updateBot({ id: bot.id, integrations: { chat: { integrationId: integration.id, enabled: true, configuration: {} } } } as never)
+      const asIntegration = new Client({ apiUrl: server.url, token: integrationKey, botId: bot.id, integrationId: integration.id })
+      const { user } = await asIntegration.getOrCreateUser({ tags: { id: 'bench' } })
+      const { conversation } = await asIntegration.getOrCreateConversation({ channel: 'channel', tags: { id: 'bench' } })
+      bots[name] = { botId: bot.id, conversationId: conversation.id, userId: user.id }
+    }
+
+    // The history: each settled delivery carried a processed message_created event and was answered at the first attempt.
+    const seeded = performance.now()
+    const { botId, conversationId, userId } = bots.history
+    const base = Date.now() - DELIVERIES * 1_000
+    const at = (i: number) => new Date(base + i * 1_000).toISOString()
+    await server.store.transaction(async (trx) => {
+      for (let offset = 0; offset < DELIVERIES; offset += BATCH) {
+        const indexes = Array.from({ length: Math.min(BATCH, DELIVERIES - offset) }, (_, k) => offset + k)
+        const ids = indexes.map(() => ({ event: newId('event'), delivery: newId('delivery') }))
+        await trx
+          .insertInto('events')
+          .values(indexes.map((i, k) => ({ id: ids[k]!.event, botId, type: 'message_created', payload: '{}', conversationId, userId, messageId: null, workflowId: null, status: 'processed', failureReason: null, scheduledFor: null, createdAt: at(i) })))
+          .execute()
+        await trx
+          .insertInto('deliveries')
+          .values(
+            indexes.map((i, k) => ({
+              id: ids[k]!.delivery, botId, target: 'bot', integrationId: '', alias: '', operation: 'event_received', type: 'message_created', eventId: ids[k]!.event, conversationId,
+              orderKey: `bot:${conversationId}`, body: '{}', status: 'delivered', dueAt: at(i), attempts: 1, leaseUntil: null, lastError: null, createdAt: at(i), updatedAt: at(i),
+            })),
+          )
+          .execute()
+        await trx
+          .insertInto('deliveryAttempts')
+          .values(indexes.map((i, k) => ({ id: newId('deliveryAttempt'), deliveryId: ids[k]!.delivery, botId, startedAt: at(i), durationMs: 2, request: '{}', status: 200, response: '{}', error: null })))
+          .execute()
+      }
+      for (let offset = 0; offset < WORKFLOWS; offset += BATCH) {
+        const count = Math.min(BATCH, WORKFLOWS - offset)
+        await trx
+          .insertInto('workflows')
+          .values(
+            Array.from({ length: count }, (_, k) => ({
+              id: newId('workflow'), botId, name: 'done', status: 'completed', input: '{}', output: '{}', parentWorkflowId: null, conversationId, userId, tags: '{}', failureReason: null,
+              timeoutAt: at(offset + k), completedAt: at(offset + k), lookupKey: null, createdAt: at(offset + k), updatedAt: at(offset + k),
+            })),
+          )
+          .execute()
+      }
+    })
+    const seedSeconds = (performance.now() - seeded) / 1000
+
+    const createMessage = (name: 'new' | 'history', n: number) => {
+      const bot = bots[name]
+      return post(
+        `${server.url}/v1/chat/messages`,
+        { conversationId: bot.conversationId, userId: bot.userId, type: 'text', payload: { text: `m${n}` }, tags: {} },
+        { authorization: `Bearer ${integrationKey}`, 'x-bot-id': bot.botId, 'x-integration-id': integration.id },
+      )
+    }
+    const times: Record<'new' | 'history', number[]> = { new: [], history: [] }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of round % 2 ? (['history', 'new'] as const) : (['new', 'history'] as const)) {
+        for (let n = 0; n < MESSAGES_PER_ROUND; n++) {
+          const started = performance.now()
+          const status = await createMessage(name, n)
+          if (status !== 201 && status !== 200) throw new Error(`createMessage answered ${status}`)
+          if (round > 0) times[name].push(performance.now() - started)
+        }
+      }
+    }
+    const sweeps: number[] = []
+    const services = { store: server.store, config: server.config, clock: { now: () => new Date() } }
+    for (let i = 0; i < SWEEPS; i++) {
+      const started = performance.now()
+      await pruneDeliveries(services as never)
+      sweeps.push(performance.now() - started)
+    }
+
+    const cpu = cpus()
+    console.log('## Runtime: what a bot\'s history costs\n')
+    console.log(`${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model.trim()}, node ${process.version}. \`npm run bench -- history\` (bench/history.bench.ts).`)
+    console.log(
+      `One server on SQLite, in the benchmark's process with its handlers. The bot with a history has ${DELIVERIES.toLocaleString('en')} settled deliveries (with as many attempts and processed events) and ` +
+        `${WORKFLOWS.toLocaleString('en')} completed workflows in its conversation, written into the store in ${seedSeconds.toFixed(1)} s. ` +
+        `${ROUNDS - 1} measured rounds of ${MESSAGES_PER_ROUND} sequential incoming messages per bot, alternating, after one warm-up round.\n`,
+    )
+    console.log('| | new bot | bot with a history | ratio |')
+    console.log('|---|---:|---:|---:|')
+    const [fresh, old] = [median(times.new), median(times.history)]
+    console.log(`| incoming message (integration's createMessage), p50 | ${fresh.toFixed(2)} ms | ${old.toFixed(2)} ms | ${(old / fresh).toFixed(2)}× |`)
+    console.log(`\nThe runtime's retention sweep over both bots, nothing to delete: median ${median(sweeps).toFixed(2)} ms of ${SWEEPS} (slowest ${Math.max(...sweeps).toFixed(2)} ms).`)
+  } finally {
+    await server.close()
+    for (const { server: handler } of handlers) handler.close().closeAllConnections()
+    agent.destroy()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+await main()
