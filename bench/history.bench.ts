@@ -1,9 +1,12 @@
 /**
  * What a bot's history costs the runtime: a bot that has run for a long while (settled deliveries with their
- * attempts and events, finished workflows, all in one conversation) against a new bot, on one server:
+ * attempts and events, finished workflows, all in one conversation, and many users) against a new bot, on one
+ * server:
  *   - an incoming message: an integration's `createMessage`, which the runtime turns into an event and a
  *     delivery to the bot (looking for a delivery still ahead in the conversation, and for workflows listening
  *     there);
+ *   - a new user's `getOrCreateUser`, as an integration makes it for the first message of a new chat: its lookup
+ *     key finds nothing, so the bot's users are searched by tags;
  *   - the runtime's retention sweep (every 30 s), which looks for settled deliveries older than the retention
  *     and finds none here: its cost is the looking.
  * The history is written straight into the store, as that much use would have left it. The server runs in
@@ -20,6 +23,8 @@ import type { AddressInfo } from 'node:net'
 const QUICK = process.env.BENCH_QUICK === '1'
 const DELIVERIES = QUICK ? 20_000 : 200_000
 const WORKFLOWS = QUICK ? 2_000 : 20_000
+const USERS = QUICK ? 10_000 : 100_000
+const NEW_USERS_PER_ROUND = QUICK ? 20 : 100
 const MESSAGES_PER_ROUND = QUICK ? 100 : 500
 const ROUNDS = 4
 const SWEEPS = 5
@@ -104,6 +109,15 @@ async function main() {
           .values(indexes.map((i, k) => ({ id: newId('deliveryAttempt'), deliveryId: ids[k]!.delivery, botId, startedAt: at(i), durationMs: 2, request: '{}', status: 200, response: '{}', error: null })))
           .execute()
       }
+      // Users as get-or-create leaves them: with a lookup key, and their tags in the tag index.
+      for (let offset = 0; offset < USERS; offset += BATCH) {
+        const users = Array.from({ length: Math.min(BATCH, USERS - offset) }, (_, k) => ({ id: newId('user'), chatUserId: `past-${offset + k}`, at: at(offset + k) }))
+        await trx
+          .insertInto('users')
+          .values(users.map((u) => ({ id: u.id, botId, name: null, pictureUrl: null, tags: JSON.stringify({ chatUserId: u.chatUserId }), lookupKey: `bench-${u.id}`, createdAt: u.at, updatedAt: u.at })))
+          .execute()
+        await trx.insertInto('userTags').values(users.map((u) => ({ userId: u.id, botId, name: 'chatUserId', value: u.chatUserId }))).execute()
+      }
       for (let offset = 0; offset < WORKFLOWS; offset += BATCH) {
         const count = Math.min(BATCH, WORKFLOWS - offset)
         await trx
@@ -127,7 +141,11 @@ async function main() {
         { authorization: `Bearer ${integrationKey}`, 'x-bot-id': bot.botId, 'x-integration-id': integration.id },
       )
     }
+    const newUser = (name: 'new' | 'history', n: number) =>
+      post(`${server.url}/v1/chat/users/get-or-create`, { tags: { chatUserId: `new-${name}-${n}` } }, { authorization: `Bearer ${integrationKey}`, 'x-bot-id': bots[name].botId, 'x-integration-id': integration.id })
     const times: Record<'new' | 'history', number[]> = { new: [], history: [] }
+    const newUserTimes: Record<'new' | 'history', number[]> = { new: [], history: [] }
+    let users = 0
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of round % 2 ? (['history', 'new'] as const) : (['new', 'history'] as const)) {
         for (let n = 0; n < MESSAGES_PER_ROUND; n++) {
@@ -135,6 +153,12 @@ async function main() {
           const status = await createMessage(name, n)
           if (status !== 201 && status !== 200) throw new Error(`createMessage answered ${status}`)
           if (round > 0) times[name].push(performance.now() - started)
+        }
+        for (let n = 0; n < NEW_USERS_PER_ROUND; n++) {
+          const started = performance.now()
+          const status = await newUser(name, users++)
+          if (status !== 200 && status !== 201) throw new Error(`getOrCreateUser answered ${status}`)
+          if (round > 0) newUserTimes[name].push(performance.now() - started)
         }
       }
     }
@@ -151,13 +175,15 @@ async function main() {
     console.log(`${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model.trim()}, node ${process.version}. \`npm run bench -- history\` (bench/history.bench.ts).`)
     console.log(
       `One server on SQLite, in the benchmark's process with its handlers. The bot with a history has ${DELIVERIES.toLocaleString('en')} settled deliveries (with as many attempts and processed events) and ` +
-        `${WORKFLOWS.toLocaleString('en')} completed workflows in its conversation, written into the store in ${seedSeconds.toFixed(1)} s. ` +
-        `${ROUNDS - 1} measured rounds of ${MESSAGES_PER_ROUND} sequential incoming messages per bot, alternating, after one warm-up round.\n`,
+        `${WORKFLOWS.toLocaleString('en')} completed workflows in its conversation, and ${USERS.toLocaleString('en')} users, written into the store in ${seedSeconds.toFixed(1)} s. ` +
+        `${ROUNDS - 1} measured rounds of ${MESSAGES_PER_ROUND} sequential incoming messages and ${NEW_USERS_PER_ROUND} new users per bot, alternating, after one warm-up round.\n`,
     )
     console.log('| | new bot | bot with a history | ratio |')
     console.log('|---|---:|---:|---:|')
     const [fresh, old] = [median(times.new), median(times.history)]
     console.log(`| incoming message (integration's createMessage), p50 | ${fresh.toFixed(2)} ms | ${old.toFixed(2)} ms | ${(old / fresh).toFixed(2)}× |`)
+    const [freshUser, oldUser] = [median(newUserTimes.new), median(newUserTimes.history)]
+    console.log(`| a new user (integration's getOrCreateUser), p50 | ${freshUser.toFixed(2)} ms | ${oldUser.toFixed(2)} ms | ${(oldUser / freshUser).toFixed(2)}× |`)
     console.log(`\nThe runtime's retention sweep over both bots, nothing to delete: median ${median(sweeps).toFixed(2)} ms of ${SWEEPS} (slowest ${Math.max(...sweeps).toFixed(2)} ms).`)
   } finally {
     await server.close()

@@ -6,46 +6,12 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
-import SQLite from 'better-sqlite3'
 import { runtimeSection } from '../src/runtime/index.js'
 import { describeEachStore } from './support.js'
+import { recordStatements, scansOf } from './sqlite-plans.js'
 import { eventually, incoming, setupChat, startHandler, type ChatSetup, type Handler } from './runtime-support.js'
 
 const fast = { runtimeTimeoutMs: 2_000, deliveryBackoffMs: 20, deliveryPollMs: 50 }
-
-// Every statement the server runs while `recording`, with its connection.
-const ranSql = new Map<string, SQLite.Database>()
-let recording = false
-const statementMethods = Object.getPrototypeOf(new SQLite(':memory:').prepare('select 1')) as Record<'run' | 'all' | 'get' | 'iterate', (...args: unknown[]) => unknown>
-for (const method of ['run', 'all', 'get', 'iterate'] as const) {
-  const original = statementMethods[method]
-  statementMethods[method] = function (this: SQLite.Statement, ...args: unknown[]) {
-    if (recording) ranSql.set(this.source, this.database)
-    return original.apply(this, args)
-  }
-}
-
-const GROWING = ['messages', 'events', 'deliveries', 'deliveryAttempts', 'workflows']
-
-/** The tables a statement names, as SQLite's plan names them (by alias where it has one). */
-function growingTablesOf(source: string): Map<string, string> {
-  const named = new Map<string, string>()
-  for (const match of source.matchAll(/(?:from|into|update|join)\s+"(\w+)"(?:\s+as\s+"(\w+)")?/gi)) {
-    if (GROWING.includes(match[1]!)) named.set(match[2] ?? match[1]!, match[1]!)
-  }
-  return named
-}
-
-function planOf(db: SQLite.Database, source: string): string[] {
-  const parameters = (source.match(/\?/g) ?? []).map(() => null)
-  const wasRecording = recording
-  recording = false
-  try {
-    return db.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...parameters).map((row) => (row as { detail: string }).detail)
-  } finally {
-    recording = wasRecording
-  }
-}
 
 describeEachStore(
   'runtime: what a message, a schedule and a sweep read',
@@ -118,9 +84,7 @@ describeEachStore(
     if (store.name !== 'sqlite') return
 
     it('no statement of a message round trip, a scheduled event, a listening workflow or the sweep reads a whole table that grows', async () => {
-      ranSql.clear()
-      recording = true
-      try {
+      await recordStatements(async () => {
         const { conversation, user, message } = await incoming(chat, 'plans')
         await botHandler.waitFor((r) => r.body?.event?.payload?.message?.id === message.id)
         await chat.bot.createMessage({ conversationId: conversation.id, userId: chat.botId, type: 'text', payload: { text: 'reply' }, tags: {} })
@@ -133,21 +97,9 @@ describeEachStore(
         await chat.bot.listEvents({ status: 'pending' } as never)
         const services = { ...server().server, store: server().server.store, clock: { now: () => new Date() } }
         await runtimeSection.sweep!({ ...services, config: server().server.config } as never)
-      } finally {
-        recording = false
-      }
+      })
 
-      const scans: string[] = []
-      const used = new Set<string>()
-      for (const [source, db] of ranSql) {
-        const tables = growingTablesOf(source)
-        if (!tables.size || !/^\s*(select|update|delete|insert)/i.test(source)) continue
-        for (const detail of planOf(db, source)) {
-          for (const index of detail.matchAll(/USING (?:COVERING )?INDEX (\w+)/g)) used.add(index[1]!)
-          const scanned = /^SCAN (\w+)/.exec(detail)?.[1]
-          if (scanned && tables.has(scanned)) scans.push(`${detail}: ${source}`)
-        }
-      }
+      const { scans, indexes: used } = scansOf(['messages', 'events', 'deliveries', 'deliveryAttempts', 'workflows'])
       assert.deepEqual(scans, [], 'statements that read a whole growing table')
       for (const index of ['deliveries_order', 'deliveries_due', 'workflows_listening', 'events_scheduled', 'deliveries_bot_updated', 'deliveryAttempts_bot_started']) {
         assert.ok(used.has(index), `a statement reads ${index} (indexes read: ${[...used].sort().join(', ')})`)

@@ -7,28 +7,39 @@ import { getOrCreate } from './lookup.js'
 import { toConversation } from './models.js'
 import { deleteOwned, findOwned, requireRefs } from './refs.js'
 import { deleteStatesOf } from './states.js'
-import { cleanTags, discriminatingTags, lookupKey, mergeTags } from './tags.js'
+import { cleanTags, discriminatingTags, lookupKey, mergeTags, type Tags } from './tags.js'
+import { indexTags, taggedWith } from './tag-index.js'
+
+type NewConversation = { botId: string; channel: string; integration: string; tags: Tags; lookupKey: string | null; now: string }
+
+const newConversation = ({ botId, channel, integration, tags, lookupKey, now }: NewConversation) => ({
+  id: newId('conversation'),
+  botId,
+  channel,
+  integration,
+  tags: JSON.stringify(tags),
+  currentTaskId: null,
+  currentWorkflowId: null,
+  lookupKey,
+  createdAt: now,
+  updatedAt: now,
+})
 
 export const conversationHandlers: PublicHandlers = {
   async createConversation(input, ctx) {
     const botId = await ctx.botId()
     const now = ctx.now()
-    const row = await ctx.db
-      .insertInto('conversations')
-      .values({
-        id: newId('conversation'),
-        botId,
-        channel: input.channel,
-        integration: input.integrationName ?? (await ctx.integrationName()) ?? '',
-        tags: JSON.stringify(cleanTags(input.tags)),
-        currentTaskId: null,
-        currentWorkflowId: null,
-        lookupKey: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const tags = cleanTags(input.tags)
+    const integration = input.integrationName ?? (await ctx.integrationName()) ?? ''
+    const row = await ctx.store.transaction(async (trx) => {
+      const created = await trx
+        .insertInto('conversations')
+        .values(newConversation({ botId, channel: input.channel, integration, tags, lookupKey: null, now }))
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await indexTags(trx, 'conversations', { id: created.id, botId, tags })
+      return created
+    })
     return { conversation: toConversation(row) }
   },
 
@@ -70,32 +81,27 @@ export const conversationHandlers: PublicHandlers = {
     const match = discriminatingTags(tags, input.discriminateByTags)
     const integration = input.integrationName ?? (await ctx.integrationName()) ?? ''
     const key = lookupKey(['conversation', input.channel, integration], match)
-    const conversations = () =>
-      ctx.db.selectFrom('conversations').selectAll().where('botId', '=', botId).where('channel', '=', input.channel).where('integration', '=', integration)
     const row = await getOrCreate({
       byKey: () => ctx.db.selectFrom('conversations').selectAll().where('botId', '=', botId).where('lookupKey', '=', key).executeTakeFirst(),
       matching: Object.keys(match).length
-        ? () => conversations().where(hasTags(ctx.store.dialect, 'tags', match)).orderBy('createdAt').orderBy('id').limit(1).executeTakeFirst()
+        ? () =>
+            ctx.db
+              .selectFrom('conversations')
+              .selectAll()
+              .where('id', 'in', taggedWith(ctx.db, 'conversations', botId, match))
+              .where('channel', '=', input.channel)
+              .where('integration', '=', integration)
+              .orderBy('createdAt')
+              .orderBy('id')
+              .limit(1)
+              .executeTakeFirst()
         : undefined,
-      insert: async () => {
-        const now = ctx.now()
-        await ctx.db
-          .insertInto('conversations')
-          .values({
-            id: newId('conversation'),
-            botId,
-            channel: input.channel,
-            integration,
-            tags: JSON.stringify(tags),
-            currentTaskId: null,
-            currentWorkflowId: null,
-            lookupKey: key,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute()
-      },
+      insert: () =>
+        ctx.store.transaction(async (trx) => {
+          const row = newConversation({ botId, channel: input.channel, integration, tags, lookupKey: key, now: ctx.now() })
+          const { numInsertedOrUpdatedRows } = await trx.insertInto('conversations').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirstOrThrow()
+          if (numInsertedOrUpdatedRows) await indexTags(trx, 'conversations', { id: row.id, botId, tags })
+        }),
     })
     return { conversation: toConversation(row) }
   },
@@ -105,17 +111,20 @@ export const conversationHandlers: PublicHandlers = {
     const row = await ctx.store.transaction(async (trx) => {
       const current = await findOwned(trx, 'conversations', botId, input.id)
       await requireRefs(trx, botId, { tasks: input.currentTaskId })
-      return trx
+      const tags = input.tags === undefined ? undefined : mergeTags(parseJson(current.tags, {}), input.tags)
+      const updated = await trx
         .updateTable('conversations')
         .set({
           ...(input.currentTaskId !== undefined && { currentTaskId: input.currentTaskId }),
           // Changed tags release the get-or-create key: the conversation no longer stands for its original tags.
-          ...(input.tags !== undefined && { tags: JSON.stringify(mergeTags(parseJson(current.tags, {}), input.tags)), lookupKey: null }),
+          ...(tags && { tags: JSON.stringify(tags), lookupKey: null }),
           updatedAt: ctx.now(),
         })
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()
+      if (tags) await indexTags(trx, 'conversations', { id: current.id, botId, tags })
+      return updated
     })
     return { conversation: toConversation(row) }
   },

@@ -46,6 +46,10 @@ export interface ChatTables {
     createdAt: string
     updatedAt: string
   }
+  /** One row per tag of a user (chat/tag-index.ts). */
+  userTags: { userId: string; botId: string; name: string; value: string }
+  /** One row per tag of a conversation (chat/tag-index.ts). */
+  conversationTags: { conversationId: string; botId: string; name: string; value: string }
   events: {
     id: string
     botId: string

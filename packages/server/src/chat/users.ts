@@ -7,17 +7,32 @@ import { getOrCreate } from './lookup.js'
 import { toUser } from './models.js'
 import { deleteOwned, findOwned } from './refs.js'
 import { deleteStatesOf } from './states.js'
-import { cleanTags, discriminatingTags, lookupKey, mergeTags } from './tags.js'
+import { cleanTags, discriminatingTags, lookupKey, mergeTags, type Tags } from './tags.js'
+import { indexTags, taggedWith } from './tag-index.js'
+
+type NewUser = { botId: string; input: { name?: string; pictureUrl?: string }; tags: Tags; lookupKey: string | null; now: string }
+
+const newUser = ({ botId, input, tags, lookupKey, now }: NewUser) => ({
+  id: newId('user'),
+  botId,
+  name: input.name ?? null,
+  pictureUrl: input.pictureUrl ?? null,
+  tags: JSON.stringify(tags),
+  lookupKey,
+  createdAt: now,
+  updatedAt: now,
+})
 
 export const userHandlers: PublicHandlers = {
   async createUser(input, ctx) {
     const botId = await ctx.botId()
     const now = ctx.now()
-    const row = await ctx.db
-      .insertInto('users')
-      .values({ id: newId('user'), botId, name: input.name ?? null, pictureUrl: input.pictureUrl ?? null, tags: JSON.stringify(cleanTags(input.tags)), lookupKey: null, createdAt: now, updatedAt: now })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const tags = cleanTags(input.tags)
+    const row = await ctx.store.transaction(async (trx) => {
+      const created = await trx.insertInto('users').values(newUser({ botId, input, tags, lookupKey: null, now })).returningAll().executeTakeFirstOrThrow()
+      await indexTags(trx, 'users', { id: created.id, botId, tags })
+      return created
+    })
     return { user: toUser(row) }
   },
 
@@ -59,16 +74,22 @@ export const userHandlers: PublicHandlers = {
     const row = await getOrCreate({
       byKey: () => users().where('lookupKey', '=', key).executeTakeFirst(),
       matching: Object.keys(match).length
-        ? () => users().where(hasTags(ctx.store.dialect, 'tags', match)).orderBy('createdAt').orderBy('id').limit(1).executeTakeFirst()
+        ? () =>
+            ctx.db
+              .selectFrom('users')
+              .selectAll()
+              .where('id', 'in', taggedWith(ctx.db, 'users', botId, match))
+              .orderBy('createdAt')
+              .orderBy('id')
+              .limit(1)
+              .executeTakeFirst()
         : undefined,
-      insert: async () => {
-        const now = ctx.now()
-        await ctx.db
-          .insertInto('users')
-          .values({ id: newId('user'), botId, name: input.name ?? null, pictureUrl: input.pictureUrl ?? null, tags: JSON.stringify(tags), lookupKey: key, createdAt: now, updatedAt: now })
-          .onConflict((oc) => oc.doNothing())
-          .execute()
-      },
+      insert: () =>
+        ctx.store.transaction(async (trx) => {
+          const row = newUser({ botId, input, tags, lookupKey: key, now: ctx.now() })
+          const { numInsertedOrUpdatedRows } = await trx.insertInto('users').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirstOrThrow()
+          if (numInsertedOrUpdatedRows) await indexTags(trx, 'users', { id: row.id, botId, tags })
+        }),
     })
     return { user: toUser(row) }
   },
@@ -77,19 +98,21 @@ export const userHandlers: PublicHandlers = {
     const botId = await ctx.botId()
     const row = await ctx.store.transaction(async (trx) => {
       const current = await findOwned(trx, 'users', botId, input.id)
-      const tagsChanged = input.tags !== undefined
-      return trx
+      const tags = input.tags === undefined ? undefined : mergeTags(parseJson(current.tags, {}), input.tags)
+      const updated = await trx
         .updateTable('users')
         .set({
           ...(input.name !== undefined && { name: input.name }),
           ...(input.pictureUrl !== undefined && { pictureUrl: input.pictureUrl }),
           // Changed tags release the get-or-create key: the user no longer stands for the tags it was made with.
-          ...(tagsChanged && { tags: JSON.stringify(mergeTags(parseJson(current.tags, {}), input.tags)), lookupKey: null }),
+          ...(tags && { tags: JSON.stringify(tags), lookupKey: null }),
           updatedAt: ctx.now(),
         })
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()
+      if (tags) await indexTags(trx, 'users', { id: current.id, botId, tags })
+      return updated
     })
     return { user: toUser(row) }
   },

@@ -14,6 +14,7 @@ import * as runtime from '../runtime/migration.js'
 import * as web from '../web/migration.js'
 import * as crashingCode from '../runtime/deployed/migration.js'
 import * as waitingIndexes from './migrations/015_waiting_indexes.js'
+import * as tagIndex from './migrations/016_tag_index.js'
 
 /**
  * The one migration set, in order. Each section keeps its migration next to its code; a new migration is
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '013_web': web,
   '014_crashing_code': crashingCode,
   '015_waiting_indexes': waitingIndexes,
+  '016_tag_index': tagIndex,
 }
 
 /** Every migration of bpkit's schema, by name (exported for the tests of a migration). */
