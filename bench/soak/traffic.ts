@@ -7,7 +7,7 @@
  * Every request's time and whether it succeeded go to the recorder; the runtime's round trip is recorded apart.
  */
 import { randomBytes } from 'node:crypto'
-import { send, type Answer } from './http.js'
+import { send, type Answer } from '../http.js'
 
 export type Recorder = {
   request(ms: number, ok: boolean, what: string, detail: string): void

@@ -4,18 +4,13 @@
  * allowlist), the old tokens still sign in as their account, and the answers conform to the spec.
  */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { startTestServer } from '@bpkit/server'
 import { generateToken, hashToken } from '../src/auth/tokens.js'
 import { ADMIN_EMAIL } from '../src/bootstrap.js'
-import { dropPostgresSchema } from '../src/store/store.js'
 import { rawCall } from './chat-helpers.js'
 import { assertConforms } from './conformance-support.js'
-import { storeMigratedTo } from './migration-support.js'
+import { onScratchStore, storeMigratedTo } from './migration-support.js'
 import { stores } from './support.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -76,96 +71,93 @@ async function storeBeforeAccountUuids(database: string, tokens: { admin: string
 for (const store of stores) {
   describe(`account ids written before migration 011 (${store.name})`, () => {
     it('become UUIDs everywhere they are referenced, and the old tokens still sign in as their account', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'bpkit-migration-'))
-      const schema = store.database ? `bpkit_migration_${randomBytes(5).toString('hex')}` : undefined
-      const database = store.database ?? join(dir, 'store.sqlite')
       const tokens = { admin: generateToken('pat'), colleague: generateToken('pat') }
-      let server: Awaited<ReturnType<typeof startTestServer>> | undefined
-      try {
-        await storeBeforeAccountUuids(database, tokens, schema)
-        server = await startTestServer({ database, postgresSchema: schema, adminToken: tokens.admin })
-        const db = server.server.store.db
+      await onScratchStore(store, async ({ database, schema }) => {
+        let server: Awaited<ReturnType<typeof startTestServer>> | undefined
+        try {
+          await storeBeforeAccountUuids(database, tokens, schema)
+          server = await startTestServer({ database, postgresSchema: schema, adminToken: tokens.admin })
+          const db = server.server.store.db
 
-        const accounts = await db.selectFrom('accounts').selectAll().orderBy('email').execute()
-        assert.deepEqual(
-          accounts.map((a) => [a.email, a.displayName, a.createdAt]),
-          [
-            [ADMIN_EMAIL, 'admin', at],
-            ['colleague@example.com', 'colleague', at],
-          ],
-          'the same accounts, e-mails and fields, none lost or doubled',
-        )
-        for (const a of accounts) assert.match(a.id, UUID)
-        const [admin, colleague] = accounts.map((a) => a.id) as [string, string]
+          const accounts = await db.selectFrom('accounts').selectAll().orderBy('email').execute()
+          assert.deepEqual(
+            accounts.map((a) => [a.email, a.displayName, a.createdAt]),
+            [
+              [ADMIN_EMAIL, 'admin', at],
+              ['colleague@example.com', 'colleague', at],
+            ],
+            'the same accounts, e-mails and fields, none lost or doubled',
+          )
+          for (const a of accounts) assert.match(a.id, UUID)
+          const [admin, colleague] = accounts.map((a) => a.id) as [string, string]
 
-        assert.equal((await db.selectFrom('workspaces').select('ownerId').executeTakeFirstOrThrow()).ownerId, admin)
-        assert.deepEqual(
-          (await db.selectFrom('workspaceMembers').select(['id', 'accountId']).orderBy('id').execute()).map((m) => [m.id, m.accountId]),
-          [
-            ['mbr_1', admin],
-            ['mbr_2', colleague],
-          ],
-        )
-        assert.deepEqual(
-          (await db.selectFrom('tokens').select(['id', 'accountId']).orderBy('id').execute()).map((t) => [t.id, t.accountId]),
-          [
-            ['tok_1', admin],
-            ['tok_2', colleague],
-          ],
-        )
-        assert.deepEqual(await db.selectFrom('accountPreferences').select(['accountId', 'key', 'value']).execute(), [{ accountId: admin, key: 'theme', value: '"dark"' }])
+          assert.equal((await db.selectFrom('workspaces').select('ownerId').executeTakeFirstOrThrow()).ownerId, admin)
+          assert.deepEqual(
+            (await db.selectFrom('workspaceMembers').select(['id', 'accountId']).orderBy('id').execute()).map((m) => [m.id, m.accountId]),
+            [
+              ['mbr_1', admin],
+              ['mbr_2', colleague],
+            ],
+          )
+          assert.deepEqual(
+            (await db.selectFrom('tokens').select(['id', 'accountId']).orderBy('id').execute()).map((t) => [t.id, t.accountId]),
+            [
+              ['tok_1', admin],
+              ['tok_2', colleague],
+            ],
+          )
+          assert.deepEqual(await db.selectFrom('accountPreferences').select(['accountId', 'key', 'value']).execute(), [{ accountId: admin, key: 'theme', value: '"dark"' }])
 
-        const records = await db.selectFrom('auditRecords').select(['id', 'userId', 'resourceId', 'value']).orderBy('id').execute()
-        const gone = records[1]!.userId!
-        assert.match(gone, UUID)
-        assert.ok(gone !== admin && gone !== colleague)
-        assert.deepEqual(
-          records.map((r) => [r.id, r.userId, r.resourceId]),
-          [
-            ['audit_1', admin, admin],
-            ['audit_2', gone, BOT],
-            ['audit_3', null, BOT],
-          ],
-        )
-        assert.equal(records[2]!.value, JSON.stringify({ operation: 'updateBot', by: `bot API key of ${BOT}` }))
+          const records = await db.selectFrom('auditRecords').select(['id', 'userId', 'resourceId', 'value']).orderBy('id').execute()
+          const gone = records[1]!.userId!
+          assert.match(gone, UUID)
+          assert.ok(gone !== admin && gone !== colleague)
+          assert.deepEqual(
+            records.map((r) => [r.id, r.userId, r.resourceId]),
+            [
+              ['audit_1', admin, admin],
+              ['audit_2', gone, BOT],
+              ['audit_3', null, BOT],
+            ],
+          )
+          assert.equal(records[2]!.value, JSON.stringify({ operation: 'updateBot', by: `bot API key of ${BOT}` }))
 
-        const botData = JSON.parse((await db.selectFrom('bots').select('data').executeTakeFirstOrThrow()).data)
-        assert.equal(botData.createdBy, gone, 'a deleted account gets one UUID, the same in the trail and as a creator')
-        assert.deepEqual(botData.allowlist, { setting: 'SELECTED_USERS', users: [admin, colleague] })
-        assert.deepEqual(botData.configuration.data, { ledger: 'acct_balance', note: `see ${ADMIN}` })
+          const botData = JSON.parse((await db.selectFrom('bots').select('data').executeTakeFirstOrThrow()).data)
+          assert.equal(botData.createdBy, gone, 'a deleted account gets one UUID, the same in the trail and as a creator')
+          assert.deepEqual(botData.allowlist, { setting: 'SELECTED_USERS', users: [admin, colleague] })
+          assert.deepEqual(botData.configuration.data, { ledger: 'acct_balance', note: `see ${ADMIN}` })
 
-        const tables = (await db.introspection.getTables()).map((t) => t.name)
-        assert.ok(!tables.includes('accountIdRewrites'), 'the mapping table is dropped')
+          const tables = (await db.introspection.getTables()).map((t) => t.name)
+          assert.ok(!tables.includes('accountIdRewrites'), 'the mapping table is dropped')
 
-        // Over HTTP: the old tokens are their accounts, and every answer with an account id conforms.
-        const call = async (op: Parameters<typeof rawCall>[1], input: Record<string, unknown>, token = tokens.admin) => {
-          const answer = await rawCall(server!, op, input, { token, workspaceId: WORKSPACE })
-          assert.equal(answer.status, 200, `${op} answered ${answer.status}: ${JSON.stringify(answer.body)}`)
-          assertConforms(op, answer.body)
-          return answer.body
+          // Over HTTP: the old tokens are their accounts, and every answer with an account id conforms.
+          const call = async (op: Parameters<typeof rawCall>[1], input: Record<string, unknown>, token = tokens.admin) => {
+            const answer = await rawCall(server!, op, input, { token, workspaceId: WORKSPACE })
+            assert.equal(answer.status, 200, `${op} answered ${answer.status}: ${JSON.stringify(answer.body)}`)
+            assertConforms(op, answer.body)
+            return answer.body
+          }
+          assert.equal((await call('getAccount', {})).account.id, admin)
+          assert.equal((await call('getAccount', {}, tokens.colleague)).account.id, colleague)
+          assert.deepEqual(
+            (await call('listWorkspaceMembers', {})).members.map((m: { userId: string }) => m.userId),
+            [admin, colleague],
+          )
+          assert.equal((await call('getWorkspaceMember', {}, tokens.colleague)).userId, colleague)
+          assert.equal((await call('getWorkspace', { id: WORKSPACE })).ownerId, admin)
+          assert.deepEqual(
+            (await call('getAuditRecords', { id: WORKSPACE })).records.map((r: { userId: string | null }) => r.userId),
+            [null, gone, admin],
+          )
+          // (getAccountPreference's schema, a value of any type, is one ajv does not compile: its body is checked as is.)
+          assert.deepEqual((await rawCall(server, 'getAccountPreference', { key: 'theme' }, { token: tokens.admin })).body, { value: 'dark' })
+          assert.equal((await call('getBot', { id: BOT })).bot.createdBy, gone)
+          assert.equal(server.workspaceId, WORKSPACE, 'bpkit env: the first account found again by its e-mail')
+          assert.equal(server.botId, BOT)
+        } finally {
+          await server?.close()
         }
-        assert.equal((await call('getAccount', {})).account.id, admin)
-        assert.equal((await call('getAccount', {}, tokens.colleague)).account.id, colleague)
-        assert.deepEqual(
-          (await call('listWorkspaceMembers', {})).members.map((m: { userId: string }) => m.userId),
-          [admin, colleague],
-        )
-        assert.equal((await call('getWorkspaceMember', {}, tokens.colleague)).userId, colleague)
-        assert.equal((await call('getWorkspace', { id: WORKSPACE })).ownerId, admin)
-        assert.deepEqual(
-          (await call('getAuditRecords', { id: WORKSPACE })).records.map((r: { userId: string | null }) => r.userId),
-          [null, gone, admin],
-        )
-        // (getAccountPreference's schema, a value of any type, is one ajv does not compile: its body is checked as is.)
-        assert.deepEqual((await rawCall(server, 'getAccountPreference', { key: 'theme' }, { token: tokens.admin })).body, { value: 'dark' })
-        assert.equal((await call('getBot', { id: BOT })).bot.createdBy, gone)
-        assert.equal(server.workspaceId, WORKSPACE, 'bpkit env: the first account found again by its e-mail')
-        assert.equal(server.botId, BOT)
-      } finally {
-        await server?.close()
-        if (schema && !server) await dropPostgresSchema(database, schema)
-        rmSync(dir, { recursive: true, force: true })
-      }
+      })
     })
   })
 }

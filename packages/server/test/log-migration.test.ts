@@ -3,13 +3,9 @@
  * its log lines, in order, and loses the old tables.
  */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { it } from 'node:test'
-import { dropPostgresSchema, openStore } from '../src/store/store.js'
-import { storeMigratedTo } from './migration-support.js'
+import { openStore } from '../src/store/store.js'
+import { onScratchStore, storeMigratedTo } from './migration-support.js'
 import { describeEachStore } from './support.js'
 
 const LINES = 1_200
@@ -38,10 +34,7 @@ async function storeBeforeLogBatches(database: string, schema?: string) {
 
 describeEachStore('log lines written before migration 010', ({ store }) => {
   it('are carried over into batches of their bot, in time order, and the old table is dropped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bpkit-migration-'))
-    const schema = store.database ? `bpkit_migration_${randomBytes(5).toString('hex')}` : undefined
-    const database = store.database ?? join(dir, 'store.sqlite')
-    try {
+    await onScratchStore(store, async ({ database, schema }) => {
       await storeBeforeLogBatches(database, schema)
       const migrated = await openStore({ database, postgresSchema: schema })
       try {
@@ -70,9 +63,6 @@ describeEachStore('log lines written before migration 010', ({ store }) => {
       } finally {
         await migrated.close()
       }
-    } finally {
-      if (schema) await dropPostgresSchema(database, schema)
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })

@@ -4,13 +4,9 @@
  * again.
  */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { it } from 'node:test'
-import { dropPostgresSchema, openStore } from '../src/store/store.js'
-import { storeMigratedTo } from './migration-support.js'
+import { openStore } from '../src/store/store.js'
+import { onScratchStore, storeMigratedTo } from './migration-support.js'
 import { describeEachStore } from './support.js'
 
 const USERS = 1_200
@@ -18,10 +14,7 @@ const at = new Date(Date.UTC(2026, 0, 1)).toISOString()
 
 describeEachStore('users and conversations stored before migration 016', ({ store }) => {
   it('have their tags indexed, one row per string tag, which go when their record is deleted', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bpkit-migration-'))
-    const schema = store.database ? `bpkit_migration_${randomBytes(5).toString('hex')}` : undefined
-    const database = store.database ?? join(dir, 'store.sqlite')
-    try {
+    await onScratchStore(store, async ({ database, schema }) => {
       const db = await storeMigratedTo('015_waiting_indexes', database, schema)
       await db.insertInto('accounts').values({ id: '7a1d1b0e-0000-4000-8000-000000000001', email: 'a@example.com', createdAt: at, updatedAt: at }).execute()
       await db.insertInto('workspaces').values({ id: 'wkspace_1', name: 'w', ownerId: '7a1d1b0e-0000-4000-8000-000000000001', createdAt: at, updatedAt: at }).execute()
@@ -60,9 +53,6 @@ describeEachStore('users and conversations stored before migration 016', ({ stor
       } finally {
         await migrated.close()
       }
-    } finally {
-      if (schema) await dropPostgresSchema(database, schema)
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })

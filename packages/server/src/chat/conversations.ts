@@ -8,7 +8,7 @@ import { toConversation } from './models.js'
 import { deleteOwned, findOwned, requireRefs } from './refs.js'
 import { deleteStatesOf } from './states.js'
 import { cleanTags, discriminatingTags, lookupKey, mergeTags, type Tags } from './tags.js'
-import { indexTags, taggedWith } from './tag-index.js'
+import { indexTags, reindexTags, taggedWith } from './tag-index.js'
 
 type NewConversation = { botId: string; channel: string; integration: string; tags: Tags; lookupKey: string | null; now: string }
 
@@ -123,7 +123,7 @@ export const conversationHandlers: PublicHandlers = {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()
-      if (tags) await indexTags(trx, 'conversations', { id: current.id, botId, tags })
+      if (tags) await reindexTags(trx, 'conversations', { id: current.id, botId, tags })
       return updated
     })
     return { conversation: toConversation(row) }

@@ -6,22 +6,30 @@ import type { Tags } from './tags.js'
 /**
  * The tags of users and conversations as rows (`userTags`, `conversationTags`, migration 016), kept in step with
  * their `tags` column by every write of it, in the same transaction. A get-or-create whose key finds nothing
- * searches the bot's records by tags: through these rows it reads the records holding one of the tags asked
+ * searches the bot's records by tags: through these rows it reads only the records holding every tag asked
  * for, where a condition on the JSON column would read every record of the bot.
  */
-const indexes = {
-  users: { table: 'userTags', owner: 'userId' },
-  conversations: { table: 'conversationTags', owner: 'conversationId' },
+const tagTables = {
+  users: { index: 'userTags', owner: 'userId' },
+  conversations: { index: 'conversationTags', owner: 'conversationId' },
 } as const
 
-export type TaggedTable = keyof typeof indexes
+export type TaggedTable = keyof typeof tagTables
 
-/** Replaces what the index holds of one record with its `tags` (after an insert or an update of them). */
-export async function indexTags(db: Db, table: TaggedTable, record: { id: string; botId: string; tags: Tags }): Promise<void> {
-  const { table: index, owner } = indexes[table]
-  await db.deleteFrom(index).where(owner, '=', record.id).execute()
+type Tagged = { id: string; botId: string; tags: Tags }
+
+/** Indexes the tags of a record just inserted. */
+export async function indexTags(db: Db, table: TaggedTable, record: Tagged): Promise<void> {
+  const { index, owner } = tagTables[table]
   const rows = Object.entries(record.tags).map(([name, value]) => ({ [owner]: record.id, botId: record.botId, name, value }) as never)
   if (rows.length) await db.insertInto(index).values(rows).execute()
+}
+
+/** Replaces what the index holds of a record whose tags were updated. */
+export async function reindexTags(db: Db, table: TaggedTable, record: Tagged): Promise<void> {
+  const { index, owner } = tagTables[table]
+  await db.deleteFrom(index).where(owner, '=', record.id).execute()
+  await indexTags(db, table, record)
 }
 
 /**
@@ -30,7 +38,7 @@ export async function indexTags(db: Db, table: TaggedTable, record: { id: string
  * would then walk that one, reading every record of the bot to test each id, instead of fetching the few ids.
  */
 export function taggedWith(db: Db, table: TaggedTable, botId: string, tags: Tags) {
-  const { table: index, owner } = indexes[table]
+  const { index, owner } = tagTables[table]
   const pairs = Object.entries(tags)
   return db
     .selectFrom(index)

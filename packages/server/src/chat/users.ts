@@ -8,7 +8,7 @@ import { toUser } from './models.js'
 import { deleteOwned, findOwned } from './refs.js'
 import { deleteStatesOf } from './states.js'
 import { cleanTags, discriminatingTags, lookupKey, mergeTags, type Tags } from './tags.js'
-import { indexTags, taggedWith } from './tag-index.js'
+import { indexTags, reindexTags, taggedWith } from './tag-index.js'
 
 type NewUser = { botId: string; input: { name?: string; pictureUrl?: string }; tags: Tags; lookupKey: string | null; now: string }
 
@@ -111,7 +111,7 @@ export const userHandlers: PublicHandlers = {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()
-      if (tags) await indexTags(trx, 'users', { id: current.id, botId, tags })
+      if (tags) await reindexTags(trx, 'users', { id: current.id, botId, tags })
       return updated
     })
     return { user: toUser(row) }

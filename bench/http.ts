@@ -1,4 +1,4 @@
-/** One HTTP request on a keep-alive agent, timed: the soak's only way of talking to the server. */
+/** One HTTP request on a keep-alive agent, timed: how the soak and the history benchmark talk to the server. */
 import http from 'node:http'
 
 export type Answer = { status: number; body: Buffer; ms: number }
